@@ -1,0 +1,357 @@
+use std::path::{Path, PathBuf};
+
+use hcl_edit::structure::{Body, Structure};
+use hcl_edit::Span as _;
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::source::{FileId, SourceMap, Span};
+
+/// Deeper bracket nesting than this is refused before parsing (the parser recurses).
+const MAX_NESTING: usize = 200;
+
+/// Which language a file is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FileKind {
+    /// `*.tf`: Terraform.
+    Tf,
+    /// `*.plcli.hcl`: plcli-only blocks.
+    Plcli,
+}
+
+/// One parsed configuration file.
+#[derive(Debug)]
+pub struct ParsedFile {
+    pub file: FileId,
+    pub kind: FileKind,
+    pub body: Body,
+}
+
+/// A root (or module) directory, loaded and parsed.
+#[derive(Debug)]
+pub struct LoadedRoot {
+    pub dir: PathBuf,
+    pub files: Vec<ParsedFile>,
+}
+
+/// Reads every `*.tf` and `*.plcli.hcl` file of `dir` in lexical order of file name and parses
+/// each once. Files that cannot be read or parsed become diagnostics; the others are returned.
+/// `display_prefix` is prepended to file names in diagnostics (e.g. `modules/consumer/`).
+pub fn load_root(dir: &Path, display_prefix: &str, sources: &mut SourceMap) -> (LoadedRoot, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let mut root = LoadedRoot { dir: dir.to_path_buf(), files: Vec::new() };
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(err) => {
+            let what = if dir.exists() { "is not a readable directory" } else { "does not exist" };
+            diags.push(
+                Diagnostic::error("no_such_directory", format!("The directory {} {what}", dir.display()))
+                    .with_detail(err.to_string())
+                    .with_help("pass the root module's directory with --dir"),
+            );
+            return (root, diags);
+        }
+    };
+    let mut names: Vec<(String, PathBuf, FileKind)> = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let kind = if name.ends_with(".plcli.hcl") {
+            FileKind::Plcli
+        } else if name.ends_with(".tf") {
+            FileKind::Tf
+        } else {
+            continue;
+        };
+        // Editor backups and hidden files are not configuration (Terraform skips them too).
+        if name.starts_with('.') || name.starts_with('#') || name.ends_with('~') {
+            continue;
+        }
+        let path = entry.path();
+        if path.is_dir() {
+            continue;
+        }
+        names.push((name, path, kind));
+    }
+    names.sort();
+    if names.is_empty() {
+        diags.push(
+            Diagnostic::error("no_configuration_files", "No configuration files")
+                .with_detail(format!(
+                    "{} contains no *.tf or *.plcli.hcl files.",
+                    if dir.as_os_str().is_empty() { Path::new(".") } else { dir }.display()
+                ))
+                .with_help("run plcli in a directory with Terraform files, or pass --dir"),
+        );
+        return (root, diags);
+    }
+    for (name, path, kind) in names {
+        let display = format!("{display_prefix}{name}");
+        let Some((file, text)) = read_source(&path, &display, sources, &mut diags) else { continue };
+        match parse_body(file, &text, &mut diags) {
+            Some(body) => root.files.push(ParsedFile { file, kind, body }),
+            None => continue,
+        }
+    }
+    (root, diags)
+}
+
+/// Reads a file as UTF-8 text and registers it in the source map; binary or non-UTF-8 files
+/// are reported with the offending position.
+pub(crate) fn read_source(
+    path: &Path,
+    display: &str,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> Option<(FileId, std::sync::Arc<str>)> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(err) => {
+            diags.push(
+                Diagnostic::error("unreadable_file", format!("Failed to read file {display}")).with_detail(err.to_string()),
+            );
+            return None;
+        }
+    };
+    if let Some(nul) = bytes.iter().position(|b| *b == 0) {
+        diags.push(
+            Diagnostic::error("binary_file", format!("{display} is not a text file"))
+                .with_detail(format!("It contains a NUL byte at offset {nul}; configuration files must be UTF-8 text."))
+                .with_help("remove the file from the directory or rename it so it does not end in .tf"),
+        );
+        return None;
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(err) => {
+            let at = err.utf8_error().valid_up_to();
+            let valid = String::from_utf8_lossy(&err.as_bytes()[..at]).into_owned();
+            let line = valid.matches('\n').count() + 1;
+            let column = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            diags.push(
+                Diagnostic::error("invalid_utf8", format!("{display}:{line}:{column}: invalid UTF-8"))
+                    .with_detail(format!("The file is not valid UTF-8 at byte {at}; configuration files must be UTF-8."))
+                    .with_help("re-save the file as UTF-8"),
+            );
+            return None;
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text);
+    let text: std::sync::Arc<str> = text.into();
+    let id = sources.add(display, path, text.clone());
+    Some((id, text))
+}
+
+/// Parses one file's text as an HCL body, turning parser errors into diagnostics.
+pub(crate) fn parse_body(file: FileId, text: &str, diags: &mut Diagnostics) -> Option<Body> {
+    if let Some(at) = too_deep(text) {
+        diags.push(
+            Diagnostic::error("nesting_too_deep", "Expressions are nested too deeply")
+                .with_span(Span::new(file, at..at + 1))
+                .with_detail(format!("plcli accepts at most {MAX_NESTING} levels of brackets and braces."))
+                .with_label("nesting limit reached here"),
+        );
+        return None;
+    }
+    match hcl_edit::parser::parse_body(text) {
+        Ok(body) => {
+            check_redefined_blocks(file, &body, diags);
+            Some(body)
+        }
+        Err(err) => {
+            diags.push(syntax_diagnostic(file, text, &err));
+            None
+        }
+    }
+}
+
+fn syntax_diagnostic(file: FileId, text: &str, err: &hcl_edit::parser::Error) -> Diagnostic {
+    let offset = err.location().offset().min(text.len());
+    let message = err.message().to_string();
+    if message.contains("redefined attribute") {
+        let name: String = text[offset..].chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-').collect();
+        let span = Span::new(file, offset..offset + name.len());
+        let mut d = Diagnostic::error("attribute_redefined", "Attribute redefined")
+            .with_span(span)
+            .with_label("set again here")
+            .with_help("remove one of the two definitions; Terraform rejects duplicates instead of keeping the last value");
+        if let Some(first) = find_first_definition(text, offset, &name) {
+            d = d
+                .with_detail(format!("The argument \"{name}\" was already set. Each argument may be set only once."))
+                .with_related(Span::new(file, first..first + name.len()), "first set here");
+        }
+        return d;
+    }
+    let (summary, help) = describe_syntax_error(&message, &text[offset..]);
+    let end = next_char_end(text, offset);
+    let mut d = Diagnostic::error("syntax_error", summary)
+        .with_span(Span::new(file, offset..end))
+        .with_detail(message.trim().to_string())
+        .with_label("here");
+    if let Some(h) = help {
+        d = d.with_help(h);
+    }
+    d
+}
+
+fn next_char_end(text: &str, offset: usize) -> usize {
+    text[offset..].chars().next().map_or(offset, |c| offset + c.len_utf8())
+}
+
+fn describe_syntax_error(message: &str, rest: &str) -> (String, Option<String>) {
+    if rest.is_empty() {
+        return (
+            "Unexpected end of file".into(),
+            Some("a block, string, heredoc or bracket is not closed".into()),
+        );
+    }
+    if message.contains("expected `}`") || message.contains("expected `]`") || message.contains("expected `)`") {
+        return ("Unclosed bracket or brace".into(), Some("check that every `{`, `[` and `(` is closed".into()));
+    }
+    if rest.starts_with('=') || message.contains("expected `=`") {
+        return ("Invalid argument or block definition".into(), Some("an argument is written `name = value`, a block `name \"label\" { ... }`".into()));
+    }
+    ("Invalid syntax".into(), None)
+}
+
+/// Finds where `name = ` was first set in the same block as `offset`, scanning backwards.
+fn find_first_definition(text: &str, offset: usize, name: &str) -> Option<usize> {
+    let before = &text[..offset];
+    let mut depth = 0i32;
+    let bytes = before.as_bytes();
+    let mut i = before.len();
+    while i > 0 {
+        i -= 1;
+        match bytes[i] {
+            b'}' | b']' | b')' => depth += 1,
+            b'{' | b'[' | b'(' => {
+                if depth == 0 {
+                    return None;
+                }
+                depth -= 1;
+            }
+            _ => {}
+        }
+        if depth == 0 && (i == 0 || bytes[i - 1] == b'\n' || bytes[i - 1] == b' ' || bytes[i - 1] == b'\t') && before[i..].starts_with(name) {
+            let after = before[i + name.len()..].trim_start_matches([' ', '\t']);
+            let line_start = before[..i].rfind('\n').map_or(0, |p| p + 1);
+            if after.starts_with('=') && !after.starts_with("==") && before[line_start..i].trim().is_empty() {
+                return Some(i);
+            }
+        }
+    }
+    None
+}
+
+/// hcl-edit rejects duplicate attributes itself; duplicate *blocks* are legal HCL and are
+/// checked by the config stage. This only guards nothing today but keeps one place to add
+/// body-level syntax checks.
+fn check_redefined_blocks(_file: FileId, _body: &Body, _diags: &mut Diagnostics) {}
+
+/// The byte offset where bracket nesting first exceeds the limit, ignoring brackets in
+/// comments is not needed: a false positive only happens for absurd inputs.
+fn too_deep(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            b'{' | b'[' | b'(' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+            }
+            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A variable definitions file (`*.tfvars` or `*.tfvars.json`).
+#[derive(Debug)]
+pub enum TfvarsFile {
+    Hcl { file: FileId, body: Body },
+    Json { file: FileId, value: serde_json::Value },
+}
+
+/// Reads and parses a tfvars file. HCL tfvars may hold attributes only.
+pub fn parse_tfvars(path: &Path, display: &str, sources: &mut SourceMap) -> Result<TfvarsFile, Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let Some((file, text)) = read_source(path, display, sources, &mut diags) else { return Err(diags) };
+    if display.ends_with(".json") {
+        return match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(value @ serde_json::Value::Object(_)) => Ok(TfvarsFile::Json { file, value }),
+            Ok(_) => Err(Diagnostic::error("invalid_tfvars", "A JSON variables file must contain an object")
+                .with_span(Span::new(file, 0..text.len().min(1)))
+                .into()),
+            Err(err) => {
+                let offset = line_col_to_offset(&text, err.line(), err.column());
+                Err(Diagnostic::error("syntax_error", "Invalid JSON in variables file")
+                    .with_span(Span::new(file, offset..next_char_end(&text, offset)))
+                    .with_detail(err.to_string())
+                    .into())
+            }
+        };
+    }
+    let Some(body) = parse_body(file, &text, &mut diags) else { return Err(diags) };
+    for structure in body.iter() {
+        if let Structure::Block(block) = structure {
+            diags.push(
+                Diagnostic::error("invalid_tfvars", "Unexpected block in variables file")
+                    .with_span(Span::from_opt(file, block.ident.span()))
+                    .with_detail("Blocks are not allowed in a variables file; it may only set variables as `name = value`.")
+                    .with_help(format!("write `{} = {{ ... }}`", block.ident.as_str())),
+            );
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok(TfvarsFile::Hcl { file, body })
+}
+
+fn line_col_to_offset(text: &str, line: usize, column: usize) -> usize {
+    let mut offset = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            let col_bytes: usize = l.chars().take(column.saturating_sub(1)).map(char::len_utf8).sum();
+            return (offset + col_bytes).min(text.len());
+        }
+        offset += l.len();
+    }
+    text.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> (SourceMap, Diagnostics) {
+        let mut sources = SourceMap::new();
+        let file = sources.add("main.tf", Path::new("main.tf"), text);
+        let mut diags = Diagnostics::new();
+        parse_body(file, text, &mut diags);
+        (sources, diags)
+    }
+
+    #[test]
+    fn redefined_attribute_points_at_both() {
+        let (sources, diags) = parse("resource \"aws_vpc\" \"dup\" {\n  enable_dns_support = true\n  enable_dns_support = false\n}\n");
+        let d = &diags.0[0];
+        assert_eq!(d.code, "attribute_redefined");
+        assert_eq!(sources.location(d.span.unwrap()), "main.tf:3:3");
+        assert_eq!(sources.location(d.related[0].span), "main.tf:2:3");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let text = format!("x = {}", "[".repeat(100_000));
+        let (_, diags) = parse(&text);
+        assert_eq!(diags.0[0].code, "nesting_too_deep");
+    }
+
+    #[test]
+    fn unclosed_block_is_a_syntax_error() {
+        let (sources, diags) = parse("resource \"a\" \"b\" {\n  x = 1\n");
+        assert_eq!(diags.0[0].code, "syntax_error");
+        assert!(sources.location(diags.0[0].span.unwrap()).starts_with("main.tf:"));
+    }
+}
