@@ -1,0 +1,361 @@
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde_json::Value as Json;
+
+/// A Terraform language value.
+///
+/// Collections keep Terraform's distinctions that matter to users: a `tuple` (what `[...]`
+/// builds) versus a `list` (what `tolist` or a `list(...)` type constraint gives), an `object`
+/// (what `{...}` builds) versus a `map`. Sets are kept sorted and without duplicates, in
+/// Terraform's iteration order (strings lexically, numbers ascending).
+#[derive(Clone, Debug, Default)]
+pub enum Value {
+    #[default]
+    Null,
+    /// Known only after apply.
+    Unknown,
+    Bool(bool),
+    Number(f64),
+    String(String),
+    List(Vec<Value>),
+    Tuple(Vec<Value>),
+    Set(Vec<Value>),
+    Map(BTreeMap<String, Value>),
+    Object(BTreeMap<String, Value>),
+}
+
+impl Value {
+    pub fn string(s: impl Into<String>) -> Value {
+        Value::String(s.into())
+    }
+
+    /// A set built from arbitrary elements: sorted into Terraform's order, duplicates dropped.
+    pub fn set(mut items: Vec<Value>) -> Value {
+        items.sort_by(Value::total_cmp);
+        items.dedup_by(|a, b| a.total_cmp(b) == Ordering::Equal);
+        Value::Set(items)
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Value::Unknown)
+    }
+
+    /// True when neither the value nor anything inside it is unknown.
+    pub fn is_wholly_known(&self) -> bool {
+        match self {
+            Value::Unknown => false,
+            Value::List(v) | Value::Tuple(v) | Value::Set(v) => v.iter().all(Value::is_wholly_known),
+            Value::Map(m) | Value::Object(m) => m.values().all(Value::is_wholly_known),
+            _ => true,
+        }
+    }
+
+    /// Terraform's friendly name of the value's type, for messages.
+    pub fn type_name(&self) -> String {
+        match self {
+            Value::Null => "null".into(),
+            Value::Unknown => "unknown value".into(),
+            Value::Bool(_) => "bool".into(),
+            Value::Number(_) => "number".into(),
+            Value::String(_) => "string".into(),
+            Value::List(_) => "list".into(),
+            Value::Tuple(_) => "tuple".into(),
+            Value::Set(_) => "set".into(),
+            Value::Map(_) => "map".into(),
+            Value::Object(_) => "object".into(),
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    pub fn as_number(&self) -> Option<f64> {
+        match self {
+            Value::Number(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// Elements of a list, tuple or set.
+    pub fn as_seq(&self) -> Option<&[Value]> {
+        match self {
+            Value::List(v) | Value::Tuple(v) | Value::Set(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Entries of a map or object.
+    pub fn as_map(&self) -> Option<&BTreeMap<String, Value>> {
+        match self {
+            Value::Map(m) | Value::Object(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn is_seq(&self) -> bool {
+        matches!(self, Value::List(_) | Value::Tuple(_) | Value::Set(_))
+    }
+
+    pub fn is_mapping(&self) -> bool {
+        matches!(self, Value::Map(_) | Value::Object(_))
+    }
+
+    /// Attribute of an object/map, or `None`.
+    pub fn get_attr(&self, name: &str) -> Option<&Value> {
+        self.as_map().and_then(|m| m.get(name))
+    }
+
+    /// The string form Terraform uses when a primitive is converted to string.
+    pub fn to_template_string(&self) -> Option<String> {
+        match self {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(format_number(*n)),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+
+    /// A total order used for sets and sorting: null < bool < number < string < collections.
+    pub fn total_cmp(&self, other: &Value) -> Ordering {
+        fn rank(v: &Value) -> u8 {
+            match v {
+                Value::Null => 0,
+                Value::Unknown => 1,
+                Value::Bool(_) => 2,
+                Value::Number(_) => 3,
+                Value::String(_) => 4,
+                Value::List(_) | Value::Tuple(_) | Value::Set(_) => 5,
+                Value::Map(_) | Value::Object(_) => 6,
+            }
+        }
+        match (self, other) {
+            (Value::Bool(a), Value::Bool(b)) => a.cmp(b),
+            (Value::Number(a), Value::Number(b)) => a.total_cmp(b),
+            (Value::String(a), Value::String(b)) => a.cmp(b),
+            (a, b) if a.is_seq() && b.is_seq() => {
+                let (x, y) = (a.as_seq().unwrap_or(&[]), b.as_seq().unwrap_or(&[]));
+                for (p, q) in x.iter().zip(y) {
+                    let c = p.total_cmp(q);
+                    if c != Ordering::Equal {
+                        return c;
+                    }
+                }
+                x.len().cmp(&y.len())
+            }
+            (a, b) if a.is_mapping() && b.is_mapping() => {
+                let (x, y) = (a.as_map().unwrap_or(&EMPTY), b.as_map().unwrap_or(&EMPTY));
+                for ((ka, va), (kb, vb)) in x.iter().zip(y) {
+                    let c = ka.cmp(kb).then_with(|| va.total_cmp(vb));
+                    if c != Ordering::Equal {
+                        return c;
+                    }
+                }
+                x.len().cmp(&y.len())
+            }
+            (a, b) => rank(a).cmp(&rank(b)),
+        }
+    }
+
+    /// Terraform's `==`: structural equality; list/tuple and map/object compare by content.
+    /// Returns `None` when either side is (partly) unknown.
+    pub fn equals(&self, other: &Value) -> Option<bool> {
+        match (self, other) {
+            (Value::Unknown, _) | (_, Value::Unknown) => None,
+            (Value::Null, Value::Null) => Some(true),
+            (Value::Null, _) | (_, Value::Null) => Some(false),
+            (Value::Bool(a), Value::Bool(b)) => Some(a == b),
+            (Value::Number(a), Value::Number(b)) => Some(a == b),
+            (Value::String(a), Value::String(b)) => Some(a == b),
+            (Value::Set(a), Value::Set(b)) | (Value::List(a), Value::List(b)) | (Value::Tuple(a), Value::Tuple(b))
+            | (Value::List(a), Value::Tuple(b)) | (Value::Tuple(a), Value::List(b)) => seq_equals(a, b),
+            (a, b) if a.is_mapping() && b.is_mapping() => {
+                let (x, y) = (a.as_map()?, b.as_map()?);
+                if x.len() != y.len() {
+                    return Some(false);
+                }
+                let mut unknown = false;
+                for (k, v) in x {
+                    match y.get(k).map(|w| v.equals(w)) {
+                        None | Some(Some(false)) => return Some(false),
+                        Some(None) => unknown = true,
+                        Some(Some(true)) => {}
+                    }
+                }
+                if unknown {
+                    None
+                } else {
+                    Some(true)
+                }
+            }
+            _ => Some(false),
+        }
+    }
+
+    /// JSON as Terraform writes values in state and `-json` output (unknown becomes null).
+    pub fn to_json(&self) -> Json {
+        match self {
+            Value::Null | Value::Unknown => Json::Null,
+            Value::Bool(b) => Json::Bool(*b),
+            Value::Number(n) => number_to_json(*n),
+            Value::String(s) => Json::String(s.clone()),
+            Value::List(v) | Value::Tuple(v) | Value::Set(v) => Json::Array(v.iter().map(Value::to_json).collect()),
+            Value::Map(m) | Value::Object(m) => {
+                Json::Object(m.iter().map(|(k, v)| (k.clone(), v.to_json())).collect())
+            }
+        }
+    }
+
+    /// The inverse of [`Value::to_json`]: arrays become tuples and objects objects, as
+    /// Terraform's `jsondecode` does.
+    pub fn from_json(json: &Json) -> Value {
+        match json {
+            Json::Null => Value::Null,
+            Json::Bool(b) => Value::Bool(*b),
+            Json::Number(n) => Value::Number(n.as_f64().unwrap_or(0.0)),
+            Json::String(s) => Value::String(s.clone()),
+            Json::Array(a) => Value::Tuple(a.iter().map(Value::from_json).collect()),
+            Json::Object(o) => Value::Object(o.iter().map(|(k, v)| (k.clone(), Value::from_json(v))).collect()),
+        }
+    }
+}
+
+static EMPTY: BTreeMap<String, Value> = BTreeMap::new();
+
+fn seq_equals(a: &[Value], b: &[Value]) -> Option<bool> {
+    if a.len() != b.len() {
+        return Some(false);
+    }
+    let mut unknown = false;
+    for (x, y) in a.iter().zip(b) {
+        match x.equals(y) {
+            Some(false) => return Some(false),
+            None => unknown = true,
+            Some(true) => {}
+        }
+    }
+    if unknown {
+        None
+    } else {
+        Some(true)
+    }
+}
+
+impl PartialEq for Value {
+    fn eq(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Unknown, Value::Unknown) => true,
+            (Value::List(a), Value::List(b)) | (Value::Tuple(a), Value::Tuple(b)) | (Value::Set(a), Value::Set(b)) => a == b,
+            (Value::Map(a), Value::Map(b)) | (Value::Object(a), Value::Object(b)) => a == b,
+            (Value::Number(a), Value::Number(b)) => a == b,
+            (Value::String(a), Value::String(b)) => a == b,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Null, Value::Null) => true,
+            _ => false,
+        }
+    }
+}
+
+fn number_to_json(n: f64) -> Json {
+    if n.fract() == 0.0 && n.abs() < 9.0e15 {
+        Json::Number((n as i64).into())
+    } else {
+        serde_json::Number::from_f64(n).map_or(Json::Null, Json::Number)
+    }
+}
+
+/// Formats a number as Terraform prints it: integers without a fraction, other numbers in
+/// the shortest form that reads back (at 15 significant digits, hiding binary rounding noise
+/// such as 0.1 + 0.2, which Terraform's arbitrary-precision numbers do not have).
+pub fn format_number(n: f64) -> String {
+    if n.is_nan() {
+        return "NaN".into();
+    }
+    if n.is_infinite() {
+        return if n > 0.0 { "+Inf".into() } else { "-Inf".into() };
+    }
+    if n.fract() == 0.0 && n.abs() < 1e21 {
+        return format!("{n:.0}");
+    }
+    let rounded: f64 = format!("{n:.14e}").parse().unwrap_or(n);
+    let s = format!("{rounded}");
+    if s.contains('e') {
+        return s;
+    }
+    s
+}
+
+impl fmt::Display for Value {
+    /// HCL-like rendering, as `terraform console` prints values.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Null => f.write_str("null"),
+            Value::Unknown => f.write_str("(known after apply)"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Number(n) => f.write_str(&format_number(*n)),
+            Value::String(s) => write!(f, "{}", serde_json::to_string(s).unwrap_or_default()),
+            Value::List(v) | Value::Tuple(v) | Value::Set(v) => {
+                f.write_str("[")?;
+                for (i, x) in v.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{x}")?;
+                }
+                f.write_str("]")
+            }
+            Value::Map(m) | Value::Object(m) => {
+                f.write_str("{")?;
+                for (i, (k, v)) in m.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{k} = {v}")?;
+                }
+                f.write_str("}")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_print_like_terraform() {
+        assert_eq!(format_number(3.0), "3");
+        assert_eq!(format_number(0.1 + 0.2), "0.3");
+        assert_eq!(format_number(-2.5), "-2.5");
+        assert_eq!(format_number(1e20), "100000000000000000000");
+    }
+
+    #[test]
+    fn sets_are_sorted_and_unique() {
+        let s = Value::set(vec![Value::string("b"), Value::string("a"), Value::string("b")]);
+        assert_eq!(s, Value::Set(vec![Value::string("a"), Value::string("b")]));
+    }
+
+    #[test]
+    fn equality_with_unknowns_is_unknown() {
+        let a = Value::Tuple(vec![Value::Unknown]);
+        assert_eq!(a.equals(&Value::Tuple(vec![Value::Number(1.0)])), None);
+        assert_eq!(a.equals(&Value::Tuple(vec![])), Some(false));
+    }
+}
