@@ -1,1 +1,92 @@
-fn main() {}
+//! The `plcli` binary: command-line parsing, one module per command, rendering and exit
+//! codes. All the work happens in the `plcli-*` crates.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, CommandFactory, Parser, Subcommand};
+
+mod cmd;
+mod ui;
+
+const AFTER_HELP: &str = "\
+Examples:
+  plcli validate --dir examples/payments
+  plcli fmt --check --diff
+  plcli completions bash > /etc/bash_completion.d/plcli
+
+Exit codes: 0 success; 1 error; 2 ran and found something (fmt --check with files to rewrite).";
+
+/// Plan, simulate, verify and lint AWS PrivateLink topologies written in Terraform.
+#[derive(Parser, Debug)]
+#[command(name = "plcli", version, about, after_help = AFTER_HELP, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command accepts.
+#[derive(Args, Debug, Clone)]
+pub struct GlobalArgs {
+    /// The root module directory.
+    #[arg(long, global = true, default_value = ".", value_name = "DIR")]
+    pub dir: PathBuf,
+    /// The state file (default: plcli.state.json in the root).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+    /// The simulated region's world file (default: .plcli/world.json in the root).
+    #[arg(long, global = true, value_name = "FILE", env = "PLCLI_WORLD")]
+    pub world: Option<PathBuf>,
+    /// Never colour the output (also: the NO_COLOR environment variable).
+    #[arg(long, global = true)]
+    pub no_color: bool,
+    /// Set a root variable: --var NAME=VALUE (repeatable; later wins).
+    #[arg(long = "var", global = true, value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+    /// Read root variables from a .tfvars or .tfvars.json file (repeatable).
+    #[arg(long = "var-file", global = true, value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check that the configuration is valid: syntax, references, types, schemas.
+    #[command(after_help = "Example:\n  plcli validate --dir examples/payments\n  plcli validate --json | jq '.diagnostics[].summary'")]
+    Validate(cmd::validate::ValidateArgs),
+    /// Rewrite files in Terraform's canonical format (byte-identical to `terraform fmt`).
+    #[command(after_help = "Examples:\n  plcli fmt                 # rewrite every .tf/.tfvars/.plcli.hcl file in --dir\n  plcli fmt --check --diff  # CI: list and show what would change, exit 2 if anything would\n  cat main.tf | plcli fmt - # format standard input to standard output")]
+    Fmt(cmd::fmt::FmtArgs),
+    /// Print a shell completion script.
+    #[command(after_help = "Example:\n  plcli completions zsh > ~/.zfunc/_plcli")]
+    Completions {
+        /// The shell to generate completions for.
+        shell: clap_complete::Shell,
+    },
+}
+
+fn main() -> ExitCode {
+    // Deeply nested (but accepted) input recurses in the parser and evaluator: give them room.
+    let child = std::thread::Builder::new().stack_size(256 * 1024 * 1024).spawn(run);
+    match child.map(|h| h.join()) {
+        Ok(Ok(code)) => ExitCode::from(code),
+        _ => {
+            eprintln!("plcli: internal error (this is a bug; please report it with the input that caused it)");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run() -> u8 {
+    let cli = Cli::parse();
+    let ui = ui::Ui::new(cli.global.no_color);
+    match &cli.command {
+        Command::Validate(args) => cmd::validate::run(&cli.global, args, &ui),
+        Command::Fmt(args) => cmd::fmt::run(&cli.global, args, &ui),
+        Command::Completions { shell } => {
+            clap_complete::generate(*shell, &mut Cli::command(), "plcli", &mut std::io::stdout());
+            0
+        }
+    }
+}

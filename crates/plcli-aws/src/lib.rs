@@ -13,3 +13,34 @@ pub mod schema;
 
 pub use regions::{az_id_for, region_az_ids, Region, REGIONS};
 pub use schema::{attribute_type, Attribute, BlockSchema, NestedBlock, Nesting, Schemas};
+
+/// Whether the AWS provider has this resource (`data == false`) or data source type, whether
+/// or not plcli simulates it. Used to tell a typo from an opaque type.
+pub fn is_provider_type(data: bool, ty: &str) -> bool {
+    use std::collections::HashSet;
+    use std::sync::OnceLock;
+    static TYPES: OnceLock<HashSet<(bool, &'static str)>> = OnceLock::new();
+    let types = TYPES.get_or_init(|| {
+        include_str!("../data/aws-types.txt")
+            .lines()
+            .filter_map(|l| {
+                let (kind, name) = l.split_once(' ')?;
+                match kind {
+                    "resource" => Some((false, name)),
+                    "data" => Some((true, name)),
+                    _ => None,
+                }
+            })
+            .collect()
+    });
+    types.contains(&(data, ty))
+}
+
+/// Every provider type name of one kind, for "did you mean".
+pub fn provider_types(data: bool) -> impl Iterator<Item = &'static str> {
+    let want = if data { "data" } else { "resource" };
+    include_str!("../data/aws-types.txt").lines().filter_map(move |l| {
+        let (kind, name) = l.split_once(' ')?;
+        (kind == want).then_some(name)
+    })
+}

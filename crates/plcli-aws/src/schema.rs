@@ -169,7 +169,7 @@ mod tests {
         let s = Schemas::get();
         let vpce = s.resource("aws_vpc_endpoint").unwrap();
         assert!(vpce.attributes["service_name"].force_new);
-        assert!(vpce.attributes["service_name"].required);
+        assert!(vpce.attributes["service_name"].optional, "5.100 accepts resource_configuration_arn instead");
         assert_eq!(vpce.attributes["vpc_endpoint_type"].default_value(), Some(Value::string("Gateway")));
         let subnet = s.resource("aws_subnet").unwrap();
         assert!(subnet.attributes["availability_zone"].force_new);

@@ -62,6 +62,15 @@ impl<'a> Evaluator<'a> {
         span_of(self.file, item)
     }
 
+    /// Evaluates with extra names bound (dynamic block iterators), innermost last.
+    pub fn eval_with_locals(&mut self, expr: &Expression, bound: &[(String, Value)]) -> R {
+        let base = self.locals.len();
+        self.locals.extend(bound.iter().cloned());
+        let r = self.eval(expr);
+        self.locals.truncate(base);
+        r
+    }
+
     pub fn eval(&mut self, expr: &Expression) -> R {
         match expr {
             Expression::Null(_) => Ok(Value::Null),

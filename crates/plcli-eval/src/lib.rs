@@ -15,7 +15,7 @@ mod refs;
 mod typexpr;
 
 pub use eval::{Evaluator, Scope};
-pub use refs::{references, subject_of, Reference, ResourceMode, Subject};
+pub use refs::{references, references_with_bound, subject_of, Reference, ResourceMode, Subject};
 pub use typexpr::parse_type;
 
 use plcli_syntax::{FileId, Span};

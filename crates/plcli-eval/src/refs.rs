@@ -146,7 +146,12 @@ pub fn subject_of(
 /// Every reference in `expr`, in source order. Names bound by enclosing for-expressions
 /// (listed in `bound`) are not references. Malformed references are returned as errors.
 pub fn references(file: FileId, expr: &Expression) -> (Vec<Reference>, Vec<Diagnostic>) {
-    let mut walker = Walker { file, bound: Vec::new(), refs: Vec::new(), errors: Vec::new() };
+    references_with_bound(file, expr, &[])
+}
+
+/// Like [`references`], with extra names already bound (dynamic block iterators).
+pub fn references_with_bound(file: FileId, expr: &Expression, bound: &[String]) -> (Vec<Reference>, Vec<Diagnostic>) {
+    let mut walker = Walker { file, bound: bound.to_vec(), refs: Vec::new(), errors: Vec::new() };
     walker.expr(expr);
     (walker.refs, walker.errors)
 }

@@ -1,1 +1,19 @@
-//! plcli-graph
+//! plcli-graph: the dependency graph and its evaluation walk.
+//!
+//! Owns building the graph of configuration objects (variables, locals, outputs, resources,
+//! data sources, module calls) from the references in their expressions and `depends_on`;
+//! reporting cycles with every member; and walking it in dependency order, expanding `count`
+//! and `for_each` (of resources and modules) into instances with Terraform addresses
+//! (`aws_subnet.a[0]`, `module.c["acme"].aws_vpc.this`), checking every resource body against
+//! its provider schema, and evaluating each instance's configuration ([`walk`]).
+//!
+//! Invariants: it never reads state or the world: what a resource instance's value looks like
+//! to references (unknown computed attributes during validate; planned values during plan) is
+//! decided by the caller's [`InstanceHook`]. Evaluation is deterministic: ties in the walk are
+//! broken by address.
+
+mod body;
+mod walk;
+
+pub use body::{eval_body, BodyMode};
+pub use walk::{walk, DefaultHook, Evaluation, InstanceHook, InstanceKey, InstanceRecord, WalkMode, WalkOptions};

@@ -1,0 +1,120 @@
+//! `plcli validate`: one snapshot per class of error, and the examples.
+
+mod common;
+
+use common::{plcli, repo, root};
+
+fn validate(files: &[(&str, &str)]) -> String {
+    let dir = root(files);
+    plcli(dir.path(), &["validate"]).transcript()
+}
+
+const PROVIDER: &str = "provider \"aws\" {\n  region = \"us-east-1\"\n}\n";
+
+#[test]
+fn valid_config_says_success() {
+    let out = validate(&[("main.tf", "resource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n\nresource \"aws_subnet\" \"a\" {\n  vpc_id     = aws_vpc.main.id\n  cidr_block = cidrsubnet(aws_vpc.main.cidr_block, 8, 0)\n}\n")]);
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn syntax_error() {
+    insta::assert_snapshot!(validate(&[("main.tf", "resource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.0.0.0/16\n}\n")]));
+}
+
+#[test]
+fn unknown_attribute_with_suggestion() {
+    insta::assert_snapshot!(validate(&[("main.tf", "resource \"aws_vpc\" \"main\" {\n  cidr_blok = \"10.0.0.0/16\"\n}\n")]));
+}
+
+#[test]
+fn legacy_tags_block_is_unsupported() {
+    insta::assert_snapshot!(validate(&[("main.tf", "resource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.0.0.0/16\"\n  tags {\n    Name = \"legacy\"\n  }\n}\n")]));
+}
+
+#[test]
+fn missing_required_attribute() {
+    insta::assert_snapshot!(validate(&[("main.tf", "resource \"aws_subnet\" \"a\" {\n  cidr_block = \"10.0.1.0/24\"\n}\n")]));
+}
+
+#[test]
+fn wrong_attribute_type() {
+    insta::assert_snapshot!(validate(&[("main.tf", "resource \"aws_vpc\" \"main\" {\n  cidr_block         = \"10.0.0.0/16\"\n  enable_dns_support = \"maybe\"\n}\n")]));
+}
+
+#[test]
+fn undeclared_references() {
+    insta::assert_snapshot!(validate(&[(
+        "main.tf",
+        "variable \"region\" {\n  default = \"us-east-1\"\n}\n\nresource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n\nresource \"aws_subnet\" \"a\" {\n  vpc_id            = aws_vpc.mian.id\n  cidr_block        = local.cidr\n  availability_zone = \"${var.regoin}a\"\n}\n\noutput \"x\" {\n  value = module.nothing.id\n}\n\noutput \"y\" {\n  value = aws_vpc.main.cidr_blok\n}\n"
+    )]));
+}
+
+#[test]
+fn dependency_cycle_names_every_member() {
+    insta::assert_snapshot!(validate(&[("main.tf", "locals {\n  a = local.b\n  b = local.c\n  c = local.a\n}\n")]));
+}
+
+#[test]
+fn duplicate_attribute_cites_both_places() {
+    insta::assert_snapshot!(validate(&[("main.tf", "resource \"aws_vpc\" \"dup\" {\n  cidr_block         = \"10.0.0.0/16\"\n  enable_dns_support = true\n  enable_dns_support = false\n}\n")]));
+}
+
+#[test]
+fn duplicate_resource_and_variable() {
+    insta::assert_snapshot!(validate(&[
+        ("a.tf", "variable \"x\" {}\n\nresource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n"),
+        ("b.tf", "variable \"x\" {}\n\nresource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.1.0.0/16\"\n}\n"),
+    ]));
+}
+
+#[test]
+fn variable_value_of_wrong_type_and_failing_validation() {
+    insta::assert_snapshot!(validate(&[
+        (
+            "main.tf",
+            "variable \"port\" {\n  type = number\n}\n\nvariable \"env\" {\n  type = string\n  validation {\n    condition     = contains([\"dev\", \"prod\"], var.env)\n    error_message = \"env must be dev or prod.\"\n  }\n}\n",
+        ),
+        ("terraform.tfvars", "port = \"eighty\"\nenv  = \"staging\"\n"),
+    ]));
+}
+
+#[test]
+fn required_variable_without_value_is_fine_for_validate() {
+    insta::assert_snapshot!(validate(&[("main.tf", "variable \"ids\" {\n  type = list(string)\n}\n\nresource \"aws_subnet\" \"a\" {\n  count      = length(var.ids)\n  vpc_id     = var.ids[count.index]\n  cidr_block = \"10.0.${count.index}.0/24\"\n}\n")]));
+}
+
+#[test]
+fn unreadable_inputs() {
+    let dir = root(&[("main.tf", PROVIDER)]);
+    std::fs::write(dir.path().join("binary.tf"), b"resource\0\x01\x02").unwrap();
+    std::fs::write(dir.path().join("latin1.tf"), b"# caf\xe9\n").unwrap();
+    insta::assert_snapshot!("unreadable_files", plcli(dir.path(), &["validate"]).transcript());
+    let empty = root(&[]);
+    insta::assert_snapshot!("empty_directory", plcli(empty.path(), &["validate"]).transcript());
+    insta::assert_snapshot!("missing_directory", plcli(empty.path(), &["validate", "--dir", "nope"]).transcript());
+}
+
+#[test]
+fn json_output_has_terraform_shape_and_codes() {
+    let dir = root(&[("main.tf", "resource \"aws_vpc\" \"main\" {\n  cidr_blok = \"10.0.0.0/16\"\n}\n")]);
+    let run = plcli(dir.path(), &["validate", "--json"]);
+    assert_eq!(run.code, 1);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["error_count"], 1);
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["code"], "unsupported_argument");
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["range"]["filename"], "main.tf");
+    assert_eq!(d["range"]["start"]["line"], 2);
+    assert_eq!(d["range"]["start"]["column"], 3);
+}
+
+#[test]
+fn every_example_validates() {
+    for ex in ["payments", "fraud-scoring", "split-roots/provider", "split-roots/consumer"] {
+        let run = plcli(repo(), &["validate", "--dir", &format!("examples/{ex}")]);
+        assert_eq!(run.code, 0, "examples/{ex} does not validate:\n{}", run.transcript());
+    }
+}
