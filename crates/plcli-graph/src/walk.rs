@@ -479,9 +479,10 @@ impl<'a> Walker<'a> {
     fn resolve(&mut self, path: &ModPath, subject: &Subject, r: Option<&Reference>, span: Span) -> Vec<NodeKey> {
         let m = self.module(path);
         let undeclared = |kind: &str, name: &str, candidates: Vec<&str>, declare: &str| {
+            let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) { "An" } else { "A" };
             let mut d = Diagnostic::error("undeclared_reference", format!("Reference to undeclared {kind}"))
                 .with_span(span)
-                .with_detail(format!("A {kind} named \"{name}\" has not been declared{}.", if path.is_empty() { String::new() } else { format!(" in module.{}", path.join(".module.")) }));
+                .with_detail(format!("{article} {kind} named \"{name}\" has not been declared{}.", if path.is_empty() { String::new() } else { format!(" in module.{}", path.join(".module.")) }));
             d = match did_you_mean(name, candidates) {
                 Some(s) => d.with_help(format!("did you mean `{s}`?")),
                 None => d.with_help(declare.to_string()),

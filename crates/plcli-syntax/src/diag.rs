@@ -200,7 +200,6 @@ struct MietteView {
     help: Option<String>,
     source: Option<NamedSource<std::sync::Arc<str>>>,
     labels: Vec<LabeledSpan>,
-    related: Vec<MietteView>,
 }
 
 impl MietteView {
@@ -217,26 +216,23 @@ impl MietteView {
             help: d.help.clone(),
             source: None,
             labels: Vec::new(),
-            related: Vec::new(),
         };
         let Some(span) = d.span else { return view };
         let Some(file) = sources.try_get(span.file) else { return view };
         view.source = Some(NamedSource::new(file.name.clone(), file.text.clone()));
-        view.labels.push(LabeledSpan::new_primary_with_span(d.label.clone(), to_source_span(span, &file.text)));
-        for rel in &d.related {
-            if rel.span.file == span.file {
-                view.labels.push(LabeledSpan::new_with_span(Some(rel.message.clone()), to_source_span(rel.span, &file.text)));
-            } else if let Some(other) = sources.try_get(rel.span.file) {
-                view.related.push(MietteView {
-                    severity: Severity::Warning,
-                    code: "",
-                    summary: rel.message.clone(),
-                    help: None,
-                    source: Some(NamedSource::new(other.name.clone(), other.text.clone())),
-                    labels: vec![LabeledSpan::new_primary_with_span(None, to_source_span(rel.span, &other.text))],
-                    related: Vec::new(),
-                });
-            }
+        // Related places in other files are named in the primary label (miette draws one
+        // source per report).
+        let mut label = d.label.clone();
+        for rel in d.related.iter().filter(|r| r.span.file != span.file) {
+            let text = format!("{} at {}", rel.message.trim_end_matches(" here"), sources.location(rel.span));
+            label = Some(match label {
+                Some(l) => format!("{l} ({text})"),
+                None => text,
+            });
+        }
+        view.labels.push(LabeledSpan::new_primary_with_span(label, to_source_span(span, &file.text)));
+        for rel in d.related.iter().filter(|r| r.span.file == span.file) {
+            view.labels.push(LabeledSpan::new_with_span(Some(rel.message.clone()), to_source_span(rel.span, &file.text)));
         }
         view
     }
@@ -289,13 +285,6 @@ impl miette::Diagnostic for MietteView {
             None
         } else {
             Some(Box::new(self.labels.iter().cloned()))
-        }
-    }
-    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
-        if self.related.is_empty() {
-            None
-        } else {
-            Some(Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)))
         }
     }
 }

@@ -180,6 +180,13 @@ fn syntax_diagnostic(file: FileId, text: &str, err: &hcl_edit::parser::Error) ->
         }
         return d;
     }
+    if let Some(quote) = unterminated_quote(text, offset) {
+        return Diagnostic::error("syntax_error", "Unterminated template string")
+            .with_span(Span::new(file, quote..quote + 1))
+            .with_detail("This string is not closed before the end of the line; a quoted string must be on one line.")
+            .with_label("string starts here")
+            .with_help("add the closing `\"`, or use a heredoc (<<EOT ... EOT) for text that spans lines");
+    }
     let (summary, help) = describe_syntax_error(&message, &text[offset..]);
     let end = next_char_end(text, offset);
     let mut d = Diagnostic::error("syntax_error", summary)
@@ -190,6 +197,44 @@ fn syntax_diagnostic(file: FileId, text: &str, err: &hcl_edit::parser::Error) ->
         d = d.with_help(h);
     }
     d
+}
+
+/// The offset of an opening quote left open on the line where parsing failed (or the line
+/// before, since the parser often reports the next line).
+fn unterminated_quote(text: &str, offset: usize) -> Option<usize> {
+    let line_start = text[..offset].rfind('\n').map_or(0, |p| p + 1);
+    let prev_start = text[..line_start.saturating_sub(1)].rfind('\n').map_or(0, |p| p + 1);
+    for start in [line_start, prev_start] {
+        let end = text[start..].find('\n').map_or(text.len(), |p| start + p);
+        let line = &text[start..end];
+        let mut open: Option<usize> = None;
+        let mut depth = 0usize;
+        let mut chars = line.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            match (c, open) {
+                ('#', None) => break,
+                ('/', None) if chars.peek().map(|(_, n)| *n) == Some('/') => break,
+                ('"', None) => open = Some(start + i),
+                ('\\', Some(_)) => {
+                    chars.next();
+                }
+                ('$', Some(_)) if chars.peek().map(|(_, n)| *n) == Some('{') => {
+                    chars.next();
+                    depth += 1;
+                }
+                ('}', Some(_)) if depth > 0 => depth -= 1,
+                ('"', Some(_)) if depth == 0 => open = None,
+                _ => {}
+            }
+        }
+        if open.is_some() && depth == 0 {
+            return open;
+        }
+        if start == prev_start {
+            break;
+        }
+    }
+    None
 }
 
 fn next_char_end(text: &str, offset: usize) -> usize {
