@@ -43,7 +43,8 @@ fn format_text(name: &str, text: &str, sources: &mut SourceMap) -> Result<String
             .with_detail(e.message().trim().to_string())
             .into());
     }
-    plcli_fmt::format_source(text).map_err(|e| {
+    let format = if name == "<stdin>" { plcli_fmt::format_stdin } else { plcli_fmt::format_source };
+    format(text).map_err(|e| {
         Diagnostic::error("syntax_error", "The file could not be formatted")
             .with_span(Span::new(file, 0..0))
             .with_detail(e.to_string())

@@ -1,0 +1,14 @@
+resource "a" "b" {
+}
+
+resource "a" "c" {
+
+}
+
+resource "a" "d" {
+
+
+  x = 1
+
+
+}

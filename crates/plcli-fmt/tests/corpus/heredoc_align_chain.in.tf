@@ -1,0 +1,5 @@
+a = 1
+foo = <<EOF
+x
+EOF
+b = 2

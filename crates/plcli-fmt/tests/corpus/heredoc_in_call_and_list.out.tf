@@ -1,0 +1,10 @@
+a = f(<<EOF
+hello
+EOF
+)
+b = [
+  <<EOF
+x
+EOF
+  ,
+]

@@ -1,0 +1,6 @@
+a = <<EOF
+${<<INNER
+in
+INNER
+}
+EOF

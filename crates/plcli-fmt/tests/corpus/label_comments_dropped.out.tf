@@ -1,0 +1,2 @@
+resource "a" "b" /* c3 */ {}
+resource "a" {}

@@ -1,0 +1,5 @@
+resource "a" {}
+resource "a" {}
+resource "a" "$" {}
+resource "a" {}
+resource "a" {}

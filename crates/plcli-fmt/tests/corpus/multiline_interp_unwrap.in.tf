@@ -1,0 +1,10 @@
+locals {
+  a = "${
+    var.x
+  }"
+  b = "${var.enabled
+    ? "a"
+    : "b"}"
+  c = "${(var.a
+  + var.b)}"
+}

@@ -1,0 +1,8 @@
+locals {
+  a = var.x
+  b = (var.enabled
+    ? "a"
+  : "b")
+  c = (var.a
+  + var.b)
+}

@@ -1,0 +1,9 @@
+resource "x" "y" {
+  type = "string"
+  variable {
+    type = "map"
+  }
+}
+locals {
+  type = "list"
+}

@@ -1,0 +1,7 @@
+locals {
+  a = "  spaced   string  "
+  b = "tab	inside"
+  c = "  ${var.x}  "
+  d = ""
+  e = " "
+}
