@@ -13,7 +13,9 @@
 //! broken by address.
 
 mod body;
+pub mod providers;
 mod walk;
 
 pub use body::{eval_body, BodyMode};
-pub use walk::{walk, DefaultHook, Evaluation, InstanceHook, InstanceKey, InstanceRecord, WalkMode, WalkOptions};
+pub use providers::{callers, simulation, Caller, SimAccount, Simulation};
+pub use walk::{walk, DefaultHook, Evaluation, InstanceHook, InstanceKey, InstanceRecord, ModInst, PlcliAttr, PlcliValue, WalkMode, WalkOptions};

@@ -151,6 +151,9 @@ pub struct Evaluation {
     /// Resource types that are not simulated (opaque), with where each is first used.
     pub not_simulated: BTreeMap<String, Span>,
     pub plcli: Vec<PlcliValue>,
+    /// Root provider configurations (`aws`, `aws.consumer`), evaluated against the
+    /// provider's schema.
+    pub provider_configs: BTreeMap<String, Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -285,6 +288,7 @@ pub fn walk(root: &Module, opts: &WalkOptions<'_>, hook: &mut dyn InstanceHook) 
         w.eval_node(&key, hook);
     }
     w.eval_plcli(root);
+    w.eval_providers(root);
     let diags = std::mem::take(&mut w.diags);
     (w.out, diags)
 }
@@ -1085,6 +1089,26 @@ impl<'a> Walker<'a> {
                 }
             }
             self.out.plcli.push(value);
+        }
+    }
+
+    fn eval_providers(&mut self, root: &Module) {
+        let inst: ModInst = Vec::new();
+        let path: ModPath = Vec::new();
+        let schema = &Schemas::get().provider;
+        for (key, p) in &root.providers {
+            let mut refs = Vec::new();
+            collect_body_refs(p.file, &p.body, &[], &mut refs);
+            for r in &refs {
+                self.resolve(&path, &r.subject, Some(r), r.span);
+            }
+            let is_aws = p.name == "aws" || root.required_providers.get(&p.name).is_some_and(|s| s.ends_with("hashicorp/aws"));
+            let scope = self.scope(&inst, &path, Each::default());
+            let mut diags = Diagnostics::new();
+            let v = eval_body(p.file, &p.body, if is_aws { Some(schema) } else { None }, &scope, &format!("provider \"{}\"", p.name), p.span, &mut diags);
+            drop(scope);
+            self.diags.extend(diags);
+            self.out.provider_configs.insert(key.clone(), v);
         }
     }
 
