@@ -247,6 +247,7 @@ struct Walker<'a> {
     instances_of: HashMap<ModPath, Vec<ModInst>>,
     call_exp: HashMap<(ModInst, String), Expansion>,
     child_each: HashMap<ModInst, Each>,
+    res_deps: HashMap<NodeKey, BTreeSet<String>>,
     diags: Diagnostics,
     out: Evaluation,
 }
@@ -266,6 +267,7 @@ pub fn walk(root: &Module, opts: &WalkOptions<'_>, hook: &mut dyn InstanceHook) 
         instances_of: HashMap::new(),
         call_exp: HashMap::new(),
         child_each: HashMap::new(),
+        res_deps: HashMap::new(),
         diags: Diagnostics::new(),
         out: Evaluation::default(),
     };
@@ -285,6 +287,19 @@ pub fn walk(root: &Module, opts: &WalkOptions<'_>, hook: &mut dyn InstanceHook) 
     };
     for idx in order {
         let key = graph[idx].clone();
+        // The resources this node depends on, directly or through variables, locals, module
+        // calls and outputs (not through other resources): what state records and apply
+        // orders by.
+        let mut deps = BTreeSet::new();
+        for pred in graph.neighbors_directed(idx, petgraph::Direction::Incoming) {
+            match &graph[pred] {
+                k @ NodeKey::Resource(..) => {
+                    deps.insert(k.address());
+                }
+                k => deps.extend(w.res_deps.get(k).cloned().unwrap_or_default()),
+            }
+        }
+        w.res_deps.insert(key.clone(), deps);
         w.eval_node(&key, hook);
     }
     w.eval_plcli(root);
@@ -902,24 +917,9 @@ impl<'a> Walker<'a> {
         }
         let prefix = inst_prefix(inst);
         let resource_address = format!("{prefix}{}", r.address());
-        let mut depends_on = BTreeSet::new();
-        {
-            let iterators = dynamic_iterators(&r.body);
-            let mut refs = Vec::new();
-            collect_body_refs(r.file, &r.body, &iterators, &mut refs);
-            for e in r.count.iter().chain(r.for_each.iter()) {
-                refs.extend(references_with_bound(r.file, e, &[]).0);
-            }
-            let static_prefix: String = path.iter().map(|p| format!("module.{p}.")).collect();
-            for rf in refs {
-                if let Subject::Resource { .. } = rf.subject {
-                    depends_on.insert(format!("{static_prefix}{}", rf.subject.address()));
-                }
-            }
-            for (s, _) in &r.depends_on {
-                depends_on.insert(format!("{static_prefix}{}", s.address()));
-            }
-        }
+        let node = NodeKey::Resource(path.clone(), r.mode, r.ty.clone(), r.name.clone());
+        let mut depends_on = self.res_deps.get(&node).cloned().unwrap_or_default();
+        depends_on.remove(&node.address());
         let mut values = Vec::new();
         for (key, each) in keys {
             let scope = self.scope(inst, path, each.clone());
