@@ -8,10 +8,12 @@
 //! Invariants: pure data and lookups, no I/O at run time (the data files are compiled in),
 //! no knowledge of HCL, state or the world.
 
+pub mod quotas;
 pub mod regions;
 pub mod schema;
 
-pub use regions::{az_id_for, region_az_ids, Region, REGIONS};
+pub use quotas::{quota, Quota, QUOTAS};
+pub use regions::{az_id_for, az_names, region, region_az_ids, Region, REGIONS};
 pub use schema::{attribute_type, Attribute, BlockSchema, NestedBlock, Nesting, Schemas};
 
 /// Whether the AWS provider has this resource (`data == false`) or data source type, whether

@@ -1,0 +1,224 @@
+//! The world's data and its JSON form.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use plcli_lang::Value;
+use serde_json::{json, Value as Json};
+
+use crate::ids::IdGen;
+
+/// Version of the world file format.
+pub const WORLD_VERSION: u64 = 1;
+
+/// The seed of a fresh world: the same commands on a fresh world give the same IDs.
+pub const DEFAULT_SEED: &str = "plcli";
+
+/// An AWS-shaped API failure: `Code: message`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{code}: {message}")]
+pub struct ApiError {
+    pub code: String,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(code: &str, message: impl Into<String>) -> ApiError {
+        ApiError { code: code.to_string(), message: message.into() }
+    }
+}
+
+/// A world file that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WorldError {
+    #[error("the world file is not valid: {0}")]
+    Invalid(String),
+    #[error("the world file has format version {0}, this plcli reads version {WORLD_VERSION}")]
+    Version(u64),
+}
+
+/// One cloud object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Object {
+    /// The Terraform type that manages it (`aws_vpc`), or an internal kind for objects AWS
+    /// creates on its own (`aws_network_interface` for endpoint ENIs).
+    pub ty: String,
+    pub account: String,
+    pub region: String,
+    /// What a describe call returns, in the provider's attribute names.
+    pub attrs: Value,
+    /// World-only bookkeeping (IP allocation, connection states) never shown as attributes.
+    pub internal: BTreeMap<String, Value>,
+}
+
+/// A connection notification event (SPEC §8 `events`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub sequence: u64,
+    pub event_type: String,
+    pub service_id: String,
+    pub vpc_endpoint_id: String,
+    pub vpc_endpoint_owner: String,
+    pub principal: String,
+    pub topics: Vec<String>,
+}
+
+/// Attributes through which objects refer to each other; indexed so that "the subnets of this
+/// VPC" is a lookup, not a scan.
+pub(crate) const REFERENCE_ATTRS: &[&str] = &[
+    "vpc_id",
+    "subnet_id",
+    "subnet_ids",
+    "vpc_endpoint_service_id",
+    "vpc_endpoint_id",
+    "load_balancer_arn",
+    "target_group_arn",
+    "zone_id",
+    "security_group_id",
+    "security_group_ids",
+    "vpc_security_group_ids",
+    "network_load_balancer_arns",
+    "service_name",
+    "target_id",
+];
+
+/// The simulated region(s): every account's objects by cloud ID.
+#[derive(Debug, Clone, PartialEq)]
+pub struct World {
+    pub ids: IdGen,
+    /// Per account: AZ name → AZ ID, recorded the first time the account is used.
+    pub az_maps: BTreeMap<String, BTreeMap<String, String>>,
+    pub objects: BTreeMap<String, Object>,
+    pub events: Vec<Event>,
+    /// (attribute, value) → IDs of objects whose attribute holds that value.
+    index: BTreeMap<(String, String), BTreeSet<String>>,
+}
+
+impl Default for World {
+    fn default() -> World {
+        World::new()
+    }
+}
+
+fn ref_values(attrs: &Value, name: &str) -> Vec<String> {
+    match attrs.get_attr(name) {
+        Some(Value::String(s)) => vec![s.clone()],
+        Some(v) => v.as_seq().map(|s| s.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default(),
+        None => Vec::new(),
+    }
+}
+
+impl World {
+    pub fn new() -> World {
+        World { ids: IdGen { seed: DEFAULT_SEED.into(), counter: 0 }, az_maps: BTreeMap::new(), objects: BTreeMap::new(), events: Vec::new(), index: BTreeMap::new() }
+    }
+
+    /// Inserts or replaces an object, keeping the reference index current.
+    pub fn put(&mut self, id: &str, obj: Object) {
+        self.unindex(id);
+        for name in REFERENCE_ATTRS {
+            for v in ref_values(&obj.attrs, name) {
+                self.index.entry((name.to_string(), v)).or_default().insert(id.to_string());
+            }
+        }
+        self.objects.insert(id.to_string(), obj);
+    }
+
+    /// Removes an object.
+    pub fn remove(&mut self, id: &str) -> Option<Object> {
+        self.unindex(id);
+        self.objects.remove(id)
+    }
+
+    fn unindex(&mut self, id: &str) {
+        let Some(old) = self.objects.get(id) else { return };
+        let keys: Vec<(String, String)> = REFERENCE_ATTRS.iter().flat_map(|n| ref_values(&old.attrs, n).into_iter().map(move |v| (n.to_string(), v))).collect();
+        for k in keys {
+            if let Some(set) = self.index.get_mut(&k) {
+                set.remove(id);
+                if set.is_empty() {
+                    self.index.remove(&k);
+                }
+            }
+        }
+    }
+
+    /// IDs of the objects whose `attr` is (or contains) `value`, of type `ty` when given.
+    pub fn referencing(&self, attr: &str, value: &str, ty: Option<&str>) -> Vec<String> {
+        self.index
+            .get(&(attr.to_string(), value.to_string()))
+            .map(|ids| ids.iter().filter(|id| ty.is_none_or(|t| self.objects.get(*id).is_some_and(|o| o.ty == t))).cloned().collect())
+            .unwrap_or_default()
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Object> {
+        self.objects.get(id)
+    }
+
+    /// The world as JSON (the world file).
+    pub fn to_json(&self) -> Json {
+        let objects: serde_json::Map<String, Json> = self
+            .objects
+            .iter()
+            .map(|(id, o)| {
+                let mut j = json!({"type": o.ty, "account": o.account, "region": o.region, "attributes": o.attrs.to_json()});
+                if !o.internal.is_empty() {
+                    j["internal"] = Json::Object(o.internal.iter().map(|(k, v)| (k.clone(), v.to_json())).collect());
+                }
+                (id.clone(), j)
+            })
+            .collect();
+        json!({
+            "version": WORLD_VERSION,
+            "plcli_version": env!("CARGO_PKG_VERSION"),
+            "seed": self.ids.seed,
+            "counter": self.ids.counter,
+            "accounts": self.az_maps.iter().map(|(a, m)| (a.clone(), json!({"az_ids": m}))).collect::<serde_json::Map<_, _>>(),
+            "objects": objects,
+            "events": self.events.iter().map(|e| json!({
+                "Sequence": e.sequence, "EventType": e.event_type, "ServiceId": e.service_id,
+                "VpcEndpointId": e.vpc_endpoint_id, "VpcEndpointOwner": e.vpc_endpoint_owner,
+                "Principal": e.principal, "Topics": e.topics,
+            })).collect::<Vec<_>>(),
+        })
+    }
+
+    /// Reads a world from its JSON form.
+    pub fn from_json(j: &Json) -> Result<World, WorldError> {
+        let obj = j.as_object().ok_or_else(|| WorldError::Invalid("the top level is not an object".into()))?;
+        let version = obj.get("version").and_then(Json::as_u64).ok_or_else(|| WorldError::Invalid("\"version\" is missing".into()))?;
+        if version != WORLD_VERSION {
+            return Err(WorldError::Version(version));
+        }
+        let seed = obj.get("seed").and_then(Json::as_str).ok_or_else(|| WorldError::Invalid("\"seed\" is missing".into()))?;
+        let counter = obj.get("counter").and_then(Json::as_u64).ok_or_else(|| WorldError::Invalid("\"counter\" is missing".into()))?;
+        let mut w = World { ids: IdGen { seed: seed.to_string(), counter }, ..World::new() };
+        if let Some(accts) = obj.get("accounts").and_then(Json::as_object) {
+            for (a, v) in accts {
+                let m = v.get("az_ids").and_then(Json::as_object).ok_or_else(|| WorldError::Invalid(format!("account {a} has no az_ids")))?;
+                w.az_maps.insert(a.clone(), m.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string()))).collect());
+            }
+        }
+        let objects = obj.get("objects").and_then(Json::as_object).ok_or_else(|| WorldError::Invalid("\"objects\" is missing".into()))?;
+        for (id, o) in objects {
+            let field = |name: &str| o.get(name).and_then(Json::as_str).map(str::to_string).ok_or_else(|| WorldError::Invalid(format!("object {id} has no \"{name}\"")));
+            let attrs = Value::from_json(o.get("attributes").ok_or_else(|| WorldError::Invalid(format!("object {id} has no attributes")))?);
+            let internal = o.get("internal").and_then(Json::as_object).map(|m| m.iter().map(|(k, v)| (k.clone(), Value::from_json(v))).collect()).unwrap_or_default();
+            w.put(id, Object { ty: field("type")?, account: field("account")?, region: field("region")?, attrs, internal });
+        }
+        if let Some(events) = obj.get("events").and_then(Json::as_array) {
+            for e in events {
+                let s = |k: &str| e.get(k).and_then(Json::as_str).unwrap_or_default().to_string();
+                w.events.push(Event {
+                    sequence: e.get("Sequence").and_then(Json::as_u64).unwrap_or_default(),
+                    event_type: s("EventType"),
+                    service_id: s("ServiceId"),
+                    vpc_endpoint_id: s("VpcEndpointId"),
+                    vpc_endpoint_owner: s("VpcEndpointOwner"),
+                    principal: s("Principal"),
+                    topics: e.get("Topics").and_then(Json::as_array).map(|a| a.iter().filter_map(|t| t.as_str().map(str::to_string)).collect()).unwrap_or_default(),
+                });
+            }
+        }
+        Ok(w)
+    }
+}
