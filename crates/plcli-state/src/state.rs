@@ -1,0 +1,284 @@
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use plcli_lang::Value;
+use serde_json::{json, Value as Json};
+
+use crate::files::atomic_write;
+
+/// Terraform's state format version.
+pub const STATE_VERSION: u64 = 4;
+
+/// A state file that cannot be used; it is never overwritten.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum StateError {
+    #[error("cannot read state file {path}: {message}")]
+    Unreadable { path: PathBuf, message: String },
+    #[error("state file {path} is not valid: {message}")]
+    Invalid { path: PathBuf, message: String },
+    #[error("state file {path} has format version {version}; plcli reads version {STATE_VERSION}")]
+    Version { path: PathBuf, version: u64 },
+    #[error("cannot write state file {path}: {message}")]
+    Write { path: PathBuf, message: String },
+}
+
+/// One resource instance in state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InstanceState {
+    /// `module.x["a"]` or empty for the root.
+    pub module: String,
+    /// `managed` or `data`.
+    pub mode: String,
+    pub ty: String,
+    pub name: String,
+    /// `null`, a number or a string, as Terraform's `index_key`.
+    pub index_key: Json,
+    /// As Terraform writes it: `provider["registry.terraform.io/hashicorp/aws"].alias`.
+    pub provider: String,
+    pub attributes: Value,
+    pub dependencies: Vec<String>,
+    /// Whether plcli simulates the type (false: opaque, never in the world).
+    pub create_before_destroy: bool,
+}
+
+impl InstanceState {
+    /// The instance's address, e.g. `module.c["a"].aws_vpc.main[0]`.
+    pub fn address(&self) -> String {
+        let mut s = String::new();
+        if !self.module.is_empty() {
+            s.push_str(&self.module);
+            s.push('.');
+        }
+        if self.mode == "data" {
+            s.push_str("data.");
+        }
+        s.push_str(&self.ty);
+        s.push('.');
+        s.push_str(&self.name);
+        match &self.index_key {
+            Json::Number(n) => s.push_str(&format!("[{n}]")),
+            Json::String(k) => s.push_str(&format!("[{}]", Json::String(k.clone()))),
+            _ => {}
+        }
+        s
+    }
+
+    /// The cloud ID.
+    pub fn id(&self) -> Option<&str> {
+        self.attributes.get_attr("id").and_then(Value::as_str)
+    }
+}
+
+/// A root output in state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutputState {
+    pub value: Value,
+    pub sensitive: bool,
+}
+
+/// The state: what plcli believes it manages, by address.
+#[derive(Debug, Clone, PartialEq)]
+pub struct State {
+    pub serial: u64,
+    pub lineage: String,
+    pub outputs: BTreeMap<String, OutputState>,
+    pub instances: BTreeMap<String, InstanceState>,
+}
+
+/// A Terraform-style type expression of a value, for `outputs[*].type`.
+pub fn type_json(v: &Value) -> Json {
+    match v {
+        Value::Null | Value::Unknown => json!("dynamic"),
+        Value::Bool(_) => json!("bool"),
+        Value::Number(_) => json!("number"),
+        Value::String(_) => json!("string"),
+        Value::List(items) => json!(["list", items.first().map(type_json).unwrap_or(json!("dynamic"))]),
+        Value::Set(items) => json!(["set", items.first().map(type_json).unwrap_or(json!("dynamic"))]),
+        Value::Tuple(items) => json!(["tuple", items.iter().map(type_json).collect::<Vec<_>>()]),
+        Value::Map(m) => json!(["map", m.values().next().map(type_json).unwrap_or(json!("dynamic"))]),
+        Value::Object(m) => json!(["object", m.iter().map(|(k, v)| (k.clone(), type_json(v))).collect::<serde_json::Map<_, _>>()]),
+    }
+}
+
+impl State {
+    /// A new, empty state with a fresh lineage.
+    pub fn new() -> State {
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+        let seed = nanos ^ ((std::process::id() as u128) << 64);
+        let h = format!("{:032x}", seed.wrapping_mul(0x9e3779b97f4a7c15f39cc0605cedc835));
+        let lineage = format!("{}-{}-4{}-8{}-{}", &h[0..8], &h[8..12], &h[13..16], &h[17..20], &h[20..32]);
+        State { serial: 0, lineage, outputs: BTreeMap::new(), instances: BTreeMap::new() }
+    }
+
+    /// Reads the state at `path`; `Ok(None)` when there is no file.
+    pub fn load(path: &Path) -> Result<Option<State>, StateError> {
+        let text = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(StateError::Unreadable { path: path.into(), message: e.to_string() }),
+        };
+        let json: Json = serde_json::from_slice(&text).map_err(|e| StateError::Invalid { path: path.into(), message: e.to_string() })?;
+        State::from_json(&json).map(Some).map_err(|e| match e {
+            Err1::Version(v) => StateError::Version { path: path.into(), version: v },
+            Err1::Invalid(m) => StateError::Invalid { path: path.into(), message: m },
+        })
+    }
+
+    /// Writes the state atomically, keeping the previous file as `<path>.backup`.
+    pub fn save(&self, path: &Path) -> Result<(), StateError> {
+        let werr = |e: std::io::Error| StateError::Write { path: path.into(), message: e.to_string() };
+        if path.exists() {
+            let backup = PathBuf::from(format!("{}.backup", path.display()));
+            std::fs::copy(path, &backup).map_err(werr)?;
+        }
+        let mut bytes = serde_json::to_vec_pretty(&self.to_json()).map_err(|e| werr(std::io::Error::other(e)))?;
+        bytes.push(b'\n');
+        atomic_write(path, &bytes).map_err(werr)
+    }
+
+    /// Terraform's state v4 layout.
+    pub fn to_json(&self) -> Json {
+        let mut groups: BTreeMap<(String, String, String, String), Vec<&InstanceState>> = BTreeMap::new();
+        for inst in self.instances.values() {
+            groups.entry((inst.module.clone(), inst.mode.clone(), inst.ty.clone(), inst.name.clone())).or_default().push(inst);
+        }
+        let resources: Vec<Json> = groups
+            .into_iter()
+            .map(|((module, mode, ty, name), insts)| {
+                let mut r = json!({
+                    "mode": mode,
+                    "type": ty,
+                    "name": name,
+                    "provider": insts[0].provider,
+                    "instances": insts.iter().map(|i| {
+                        let mut o = json!({
+                            "schema_version": 0,
+                            "attributes": i.attributes.to_json(),
+                            "sensitive_attributes": [],
+                        });
+                        if !i.index_key.is_null() {
+                            o["index_key"] = i.index_key.clone();
+                        }
+                        if !i.dependencies.is_empty() {
+                            o["dependencies"] = json!(i.dependencies);
+                        }
+                        if i.create_before_destroy {
+                            o["create_before_destroy"] = json!(true);
+                        }
+                        o
+                    }).collect::<Vec<_>>(),
+                });
+                if !module.is_empty() {
+                    let obj = r.as_object_mut().expect("object");
+                    let mut with_module = serde_json::Map::new();
+                    with_module.insert("module".into(), json!(module));
+                    with_module.extend(std::mem::take(obj));
+                    r = Json::Object(with_module);
+                }
+                r
+            })
+            .collect();
+        json!({
+            "version": STATE_VERSION,
+            "terraform_version": "1.11.4",
+            "plcli_version": env!("CARGO_PKG_VERSION"),
+            "serial": self.serial,
+            "lineage": self.lineage,
+            "outputs": self.outputs.iter().map(|(k, o)| (k.clone(), json!({"value": o.value.to_json(), "type": type_json(&o.value), "sensitive": o.sensitive}))).collect::<serde_json::Map<_, _>>(),
+            "resources": resources,
+            "check_results": null,
+        })
+    }
+
+    fn from_json(j: &Json) -> Result<State, Err1> {
+        let o = j.as_object().ok_or_else(|| Err1::Invalid("the top level is not an object".into()))?;
+        let version = o.get("version").and_then(Json::as_u64).ok_or_else(|| Err1::Invalid("\"version\" is missing".into()))?;
+        if version != STATE_VERSION {
+            return Err(Err1::Version(version));
+        }
+        let serial = o.get("serial").and_then(Json::as_u64).ok_or_else(|| Err1::Invalid("\"serial\" is missing".into()))?;
+        let lineage = o.get("lineage").and_then(Json::as_str).ok_or_else(|| Err1::Invalid("\"lineage\" is missing".into()))?.to_string();
+        let mut st = State { serial, lineage, outputs: BTreeMap::new(), instances: BTreeMap::new() };
+        if let Some(outs) = o.get("outputs").and_then(Json::as_object) {
+            for (k, v) in outs {
+                st.outputs.insert(k.clone(), OutputState { value: Value::from_json(v.get("value").unwrap_or(&Json::Null)), sensitive: v.get("sensitive").and_then(Json::as_bool).unwrap_or(false) });
+            }
+        }
+        let resources = o.get("resources").and_then(Json::as_array).ok_or_else(|| Err1::Invalid("\"resources\" is missing".into()))?;
+        for (i, r) in resources.iter().enumerate() {
+            let field = |k: &str| r.get(k).and_then(Json::as_str).map(str::to_string).ok_or_else(|| Err1::Invalid(format!("resources[{i}] has no \"{k}\"")));
+            let (mode, ty, name, provider) = (field("mode")?, field("type")?, field("name")?, field("provider")?);
+            let module = r.get("module").and_then(Json::as_str).unwrap_or("").to_string();
+            let insts = r.get("instances").and_then(Json::as_array).ok_or_else(|| Err1::Invalid(format!("resources[{i}] has no \"instances\"")))?;
+            for inst in insts {
+                let attributes = inst.get("attributes").ok_or_else(|| Err1::Invalid(format!("an instance of resources[{i}] has no \"attributes\"")))?;
+                let is = InstanceState {
+                    module: module.clone(),
+                    mode: mode.clone(),
+                    ty: ty.clone(),
+                    name: name.clone(),
+                    index_key: inst.get("index_key").cloned().unwrap_or(Json::Null),
+                    provider: provider.clone(),
+                    attributes: Value::from_json(attributes),
+                    dependencies: inst.get("dependencies").and_then(Json::as_array).map(|a| a.iter().filter_map(|d| d.as_str().map(str::to_string)).collect()).unwrap_or_default(),
+                    create_before_destroy: inst.get("create_before_destroy").and_then(Json::as_bool).unwrap_or(false),
+                };
+                st.instances.insert(is.address(), is);
+            }
+        }
+        Ok(st)
+    }
+}
+
+impl Default for State {
+    fn default() -> State {
+        State::new()
+    }
+}
+
+enum Err1 {
+    Version(u64),
+    Invalid(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_and_keeps_a_backup() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("plcli.state.json");
+        let mut st = State::new();
+        st.instances.insert(
+            "module.c[\"a\"].aws_vpc.main[0]".into(),
+            InstanceState {
+                module: "module.c[\"a\"]".into(),
+                mode: "managed".into(),
+                ty: "aws_vpc".into(),
+                name: "main".into(),
+                index_key: json!(0),
+                provider: "provider[\"registry.terraform.io/hashicorp/aws\"]".into(),
+                attributes: Value::Object([("id".to_string(), Value::string("vpc-1"))].into_iter().collect()),
+                dependencies: vec![],
+                create_before_destroy: false,
+            },
+        );
+        st.save(&p).unwrap();
+        let back = State::load(&p).unwrap().unwrap();
+        assert_eq!(back.instances.keys().collect::<Vec<_>>(), vec!["module.c[\"a\"].aws_vpc.main[0]"]);
+        st.serial = 1;
+        st.save(&p).unwrap();
+        assert!(dir.path().join("plcli.state.json.backup").exists());
+    }
+
+    #[test]
+    fn bad_files_are_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.json");
+        std::fs::write(&p, "{\"version\": 4, \"serial\"").unwrap();
+        assert!(matches!(State::load(&p), Err(StateError::Invalid { .. })));
+        std::fs::write(&p, "{\"version\": 3, \"serial\": 1, \"lineage\": \"x\", \"resources\": []}").unwrap();
+        assert!(matches!(State::load(&p), Err(StateError::Version { version: 3, .. })));
+    }
+}
