@@ -28,8 +28,6 @@ pub fn check(global: &GlobalArgs, sources: &mut SourceMap) -> (Diagnostics, Vec<
     let opts = WalkOptions { mode: WalkMode::Validate, vars: &vars, root_dir: global.dir.clone() };
     let (eval, walk_diags) = walk(&root, &opts, &mut DefaultHook);
     diags.extend(walk_diags);
-    let sim = plcli_graph::simulation(&eval.plcli, &mut diags);
-    let _callers = plcli_graph::callers(&root, &eval, &sim, &mut diags);
     let mut opaque = Vec::new();
     for (ty, span) in &eval.not_simulated {
         let data = false;

@@ -17,5 +17,5 @@ pub mod providers;
 mod walk;
 
 pub use body::{eval_body, BodyMode};
-pub use providers::{callers, simulation, Caller, SimAccount, Simulation};
-pub use walk::{walk, DefaultHook, Evaluation, InstanceHook, InstanceKey, InstanceRecord, ModInst, PlcliAttr, PlcliValue, WalkMode, WalkOptions};
+pub use providers::{caller_for, default_caller, simulation, Caller, SimAccount, Simulation};
+pub use walk::{type_rank, walk, DefaultHook, Evaluation, InstanceHook, InstanceKey, InstanceRecord, ModInst, PlcliAttr, PlcliValue, WalkContext, WalkMode, WalkOptions};

@@ -2,12 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use plcli_aws::Schemas;
-use plcli_config::Module;
 use plcli_lang::Value;
 use plcli_syntax::{Diagnostic, Diagnostics, FileId, Span};
 
-use crate::walk::{Evaluation, PlcliValue};
+use crate::walk::PlcliValue;
 
 /// Who calls the AWS API through one provider configuration.
 #[derive(Debug, Clone, PartialEq)]
@@ -161,57 +159,41 @@ pub fn arn_account(arn: &str) -> Option<String> {
     (parts.len() >= 6 && parts[0] == "arn" && is_account_id(parts[4])).then(|| parts[4].to_string())
 }
 
-/// Evaluates every root `provider "aws"` block into a [`Caller`] (and the implicit default
-/// `aws` provider when none is declared), checking each body against the provider schema.
-pub fn callers(root: &Module, eval: &Evaluation, sim: &Simulation, diags: &mut Diagnostics) -> BTreeMap<String, Caller> {
-    let mut out = BTreeMap::new();
-    let schema = &Schemas::get().provider;
-    for (key, p) in &root.providers {
-        if p.name != "aws" && root.required_providers.get(&p.name).is_none_or(|s| !s.ends_with("hashicorp/aws")) {
-            continue;
-        }
-        let config = match eval.provider_configs.get(key) {
-            Some(v) => v.clone(),
-            None => Value::Unknown,
-        };
-        let get = |name: &str| config.get_attr(name).cloned().unwrap_or(Value::Null);
-        let region_v = get("region");
-        let region = match region_v.as_str() {
-            Some(r) => {
-                if plcli_aws::region_az_ids(r).is_none() {
-                    diags.push(unknown_region(r, p.span));
-                }
-                r.to_string()
+/// The caller of one evaluated `provider "aws"` block (SPEC §2.2).
+pub fn caller_for(key: &str, config: &Value, sim: &Simulation, span: (FileId, Span), diags: &mut Diagnostics) -> Caller {
+    let get = |name: &str| config.get_attr(name).cloned().unwrap_or(Value::Null);
+    let region = match get("region").as_str() {
+        Some(r) => {
+            if plcli_aws::region_az_ids(r).is_none() {
+                diags.push(unknown_region(r, span.1));
             }
-            None => sim.region.clone().unwrap_or_else(|| "us-east-1".into()),
-        };
-        let role_arn = get("assume_role").as_seq().and_then(|s| s.first().cloned()).and_then(|r| r.get_attr("role_arn").and_then(|a| a.as_str().map(str::to_string)));
-        let profile = get("profile").as_str().map(str::to_string);
-        let allowed = get("allowed_account_ids").as_seq().and_then(|s| s.first().and_then(|v| v.as_str().map(str::to_string)));
-        let account = allowed
-            .or_else(|| role_arn.as_deref().and_then(arn_account))
-            .or_else(|| profile.as_ref().map(|p| sim.profiles.get(p).cloned().unwrap_or_else(|| account_for_profile(p))))
-            .or_else(|| sim.default_account.clone())
-            .unwrap_or_else(|| "123456789012".into());
-        let principal = role_arn.clone().unwrap_or_else(|| format!("arn:aws:iam::{account}:root"));
-        let default_tags = get("default_tags").as_seq().and_then(|s| s.first().cloned()).map(|t| string_map(t.get_attr("tags").unwrap_or(&Value::Null))).unwrap_or_default();
-        let _ = schema;
-        out.insert(key.clone(), Caller { key: key.clone(), region, account, principal, profile, default_tags, span: Some((p.file, p.span)) });
+            r.to_string()
+        }
+        None => sim.region.clone().unwrap_or_else(|| "us-east-1".into()),
+    };
+    let role_arn = get("assume_role").as_seq().and_then(|s| s.first().cloned()).and_then(|r| r.get_attr("role_arn").and_then(|a| a.as_str().map(str::to_string)));
+    let profile = get("profile").as_str().map(str::to_string);
+    let allowed = get("allowed_account_ids").as_seq().and_then(|s| s.first().and_then(|v| v.as_str().map(str::to_string)));
+    let account = allowed
+        .or_else(|| role_arn.as_deref().and_then(arn_account))
+        .or_else(|| profile.as_ref().map(|p| sim.profiles.get(p).cloned().unwrap_or_else(|| account_for_profile(p))))
+        .or_else(|| sim.default_account.clone())
+        .unwrap_or_else(|| "123456789012".into());
+    let principal = role_arn.unwrap_or_else(|| format!("arn:aws:iam::{account}:root"));
+    let default_tags = get("default_tags").as_seq().and_then(|s| s.first().cloned()).map(|t| string_map(t.get_attr("tags").unwrap_or(&Value::Null))).unwrap_or_default();
+    Caller { key: key.to_string(), region, account, principal, profile, default_tags, span: Some(span) }
+}
+
+/// The implicit default `aws` provider when the configuration declares none.
+pub fn default_caller(sim: &Simulation) -> Caller {
+    let account = sim.default_account.clone().unwrap_or_else(|| "123456789012".into());
+    Caller {
+        key: "aws".into(),
+        region: sim.region.clone().unwrap_or_else(|| "us-east-1".into()),
+        principal: format!("arn:aws:iam::{account}:root"),
+        account,
+        profile: None,
+        default_tags: BTreeMap::new(),
+        span: None,
     }
-    if !out.contains_key("aws") {
-        let account = sim.default_account.clone().unwrap_or_else(|| "123456789012".into());
-        out.insert(
-            "aws".into(),
-            Caller {
-                key: "aws".into(),
-                region: sim.region.clone().unwrap_or_else(|| "us-east-1".into()),
-                principal: format!("arn:aws:iam::{account}:root"),
-                account,
-                profile: None,
-                default_tags: BTreeMap::new(),
-                span: None,
-            },
-        );
-    }
-    out
 }

@@ -16,6 +16,7 @@ use plcli_syntax::hcl_edit::structure::{Body, Structure};
 use plcli_syntax::{Diagnostic, Diagnostics, FileId, Span};
 
 use crate::body::eval_body;
+use crate::providers::{Caller, Simulation};
 
 /// Validate treats what is not known yet as unknown; plan requires `count`/`for_each` and
 /// root variables to be known.
@@ -103,7 +104,15 @@ pub struct InstanceRecord {
 
 /// Decides what a resource instance looks like to references.
 pub trait InstanceHook {
-    fn instance_value(&mut self, record: &InstanceRecord, schema: Option<&BlockSchema>) -> Value;
+    fn instance_value(&mut self, record: &InstanceRecord, schema: Option<&BlockSchema>, ctx: &WalkContext) -> Value;
+}
+
+/// What the walk knows when it reaches an instance: the callers (provider configurations)
+/// and the simulation block, both evaluated before any resource that uses them.
+#[derive(Debug, Default)]
+pub struct WalkContext {
+    pub callers: BTreeMap<String, Caller>,
+    pub simulation: Simulation,
 }
 
 /// Validate's view: a simulated resource is its configuration with unset computed attributes
@@ -111,7 +120,7 @@ pub trait InstanceHook {
 pub struct DefaultHook;
 
 impl InstanceHook for DefaultHook {
-    fn instance_value(&mut self, record: &InstanceRecord, schema: Option<&BlockSchema>) -> Value {
+    fn instance_value(&mut self, record: &InstanceRecord, schema: Option<&BlockSchema>, _ctx: &WalkContext) -> Value {
         if schema.is_some() {
             record.config.clone()
         } else {
@@ -154,6 +163,9 @@ pub struct Evaluation {
     /// Root provider configurations (`aws`, `aws.consumer`), evaluated against the
     /// provider's schema.
     pub provider_configs: BTreeMap<String, Value>,
+    /// Every root AWS provider configuration as a caller (plus the implicit default `aws`).
+    pub callers: BTreeMap<String, Caller>,
+    pub simulation: Simulation,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -163,9 +175,36 @@ enum NodeKey {
     Resource(ModPath, ResourceMode, String, String),
     Call(ModPath, String),
     Output(ModPath, String),
+    /// A root `provider` block (by key: `aws`, `aws.consumer`).
+    Provider(String),
+    /// The root `simulation` block.
+    Simulation,
+}
+
+/// SPEC §3.3's tie-break rank of a resource type: network, load balancing, endpoint service,
+/// allowed principals and DNS, interface endpoints, accepters, everything else.
+pub fn type_rank(ty: &str) -> u8 {
+    match ty {
+        "aws_vpc" | "aws_subnet" | "aws_security_group" | "aws_default_security_group" | "aws_security_group_rule" | "aws_vpc_security_group_ingress_rule"
+        | "aws_vpc_security_group_egress_rule" | "aws_instance" | "aws_network_interface" => 0,
+        t if t.starts_with("aws_lb") || t.starts_with("aws_alb") => 1,
+        "aws_vpc_endpoint_service" => 2,
+        "aws_vpc_endpoint_service_allowed_principal" | "aws_route53_zone" | "aws_route53_record" | "aws_vpc_endpoint_service_private_dns_verification" => 3,
+        "aws_vpc_endpoint" | "aws_vpc_endpoint_subnet_association" | "aws_vpc_endpoint_security_group_association" => 4,
+        "aws_vpc_endpoint_connection_accepter" | "aws_vpc_endpoint_connection_notification" => 5,
+        _ => 6,
+    }
 }
 
 impl NodeKey {
+    /// Walk-order rank: non-resource nodes first (they create nothing), then by type rank.
+    fn rank(&self) -> u8 {
+        match self {
+            NodeKey::Resource(_, _, ty, _) => 1 + type_rank(ty),
+            _ => 0,
+        }
+    }
+
     fn address(&self) -> String {
         let p = |path: &ModPath| path.iter().map(|c| format!("module.{c}.")).collect::<String>();
         match self {
@@ -175,6 +214,8 @@ impl NodeKey {
             NodeKey::Resource(m, ResourceMode::Data, t, n) => format!("{}data.{t}.{n}", p(m)),
             NodeKey::Call(m, n) => format!("{}module.{n}", p(m)),
             NodeKey::Output(m, n) => format!("{}output.{n}", p(m)),
+            NodeKey::Provider(k) => format!("provider.{k}"),
+            NodeKey::Simulation => "simulation".into(),
         }
     }
 }
@@ -248,6 +289,8 @@ struct Walker<'a> {
     call_exp: HashMap<(ModInst, String), Expansion>,
     child_each: HashMap<ModInst, Each>,
     res_deps: HashMap<NodeKey, BTreeSet<String>>,
+    ctx: WalkContext,
+    root: &'a Module,
     diags: Diagnostics,
     out: Evaluation,
 }
@@ -268,6 +311,8 @@ pub fn walk(root: &Module, opts: &WalkOptions<'_>, hook: &mut dyn InstanceHook) 
         call_exp: HashMap::new(),
         child_each: HashMap::new(),
         res_deps: HashMap::new(),
+        ctx: WalkContext::default(),
+        root,
         diags: Diagnostics::new(),
         out: Evaluation::default(),
     };
@@ -278,12 +323,30 @@ pub fn walk(root: &Module, opts: &WalkOptions<'_>, hook: &mut dyn InstanceHook) 
         let diags = std::mem::take(&mut w.diags);
         return (w.out, diags);
     }
-    let order = match petgraph::algo::toposort(&graph, None) {
-        Ok(o) => o,
-        Err(_) => {
-            let diags = std::mem::take(&mut w.diags);
-            return (w.out, diags);
+    // Kahn's algorithm, taking ready nodes by (rank, address) so that the order, and so the
+    // IDs the world assigns, never depend on anything but the configuration.
+    let order = {
+        use std::cmp::Reverse;
+        use std::collections::BinaryHeap;
+        let mut indegree: Vec<usize> = graph.node_indices().map(|i| graph.neighbors_directed(i, petgraph::Direction::Incoming).count()).collect();
+        let mut ready: BinaryHeap<Reverse<(u8, String, usize)>> = BinaryHeap::new();
+        for i in graph.node_indices() {
+            if indegree[i.index()] == 0 {
+                ready.push(Reverse((graph[i].rank(), graph[i].address(), i.index())));
+            }
         }
+        let mut order = Vec::with_capacity(graph.node_count());
+        while let Some(Reverse((_, _, i))) = ready.pop() {
+            let idx = NodeIndex::new(i);
+            order.push(idx);
+            for next in graph.neighbors_directed(idx, petgraph::Direction::Outgoing) {
+                indegree[next.index()] -= 1;
+                if indegree[next.index()] == 0 {
+                    ready.push(Reverse((graph[next].rank(), graph[next].address(), next.index())));
+                }
+            }
+        }
+        order
     };
     for idx in order {
         let key = graph[idx].clone();
@@ -303,7 +366,8 @@ pub fn walk(root: &Module, opts: &WalkOptions<'_>, hook: &mut dyn InstanceHook) 
         w.eval_node(&key, hook);
     }
     w.eval_plcli(root);
-    w.eval_providers(root);
+    w.out.callers = std::mem::take(&mut w.ctx.callers);
+    w.out.simulation = std::mem::take(&mut w.ctx.simulation);
     let diags = std::mem::take(&mut w.diags);
     (w.out, diags)
 }
@@ -346,6 +410,37 @@ impl<'a> Walker<'a> {
             }
         }
         let mut edges: Vec<(NodeKey, NodeKey)> = Vec::new();
+        // The simulation block and root provider configurations: evaluated before the
+        // resources that act through them.
+        let root = self.root;
+        let sim_block = root.plcli.iter().find(|b| b.kind == "simulation");
+        if let Some(b) = sim_block {
+            let k = NodeKey::Simulation;
+            index.insert(k.clone(), graph.add_node(k.clone()));
+            spans.insert(k.clone(), b.span);
+            let mut refs = Vec::new();
+            collect_body_refs(b.file, &b.body, &[], &mut refs);
+            for r in refs {
+                for dep in self.resolve(&Vec::new(), &r.subject, Some(&r), r.span) {
+                    edges.push((dep, k.clone()));
+                }
+            }
+        }
+        for (key, p) in &root.providers {
+            let k = NodeKey::Provider(key.clone());
+            index.insert(k.clone(), graph.add_node(k.clone()));
+            spans.insert(k.clone(), p.span);
+            let mut refs = Vec::new();
+            collect_body_refs(p.file, &p.body, &[], &mut refs);
+            for r in refs {
+                for dep in self.resolve(&Vec::new(), &r.subject, Some(&r), r.span) {
+                    edges.push((dep, k.clone()));
+                }
+            }
+            if sim_block.is_some() {
+                edges.push((NodeKey::Simulation, k.clone()));
+            }
+        }
         for path in &paths {
             let m = self.module(path);
             let parent_call = (!path.is_empty()).then(|| NodeKey::Call(path[..path.len() - 1].to_vec(), path[path.len() - 1].clone()));
@@ -379,6 +474,14 @@ impl<'a> Walker<'a> {
                 let me = NodeKey::Resource(path.clone(), *mode, t.clone(), n.clone());
                 if let Some(pc) = &parent_call {
                     edges.push((pc.clone(), me.clone()));
+                }
+                if sim_block.is_some() {
+                    edges.push((NodeKey::Simulation, me.clone()));
+                }
+                if let Some(pk) = self.resolve_provider(path, r) {
+                    if root.providers.contains_key(&pk) {
+                        edges.push((NodeKey::Provider(pk), me.clone()));
+                    }
                 }
                 for dep in self.resource_deps(path, r) {
                     if dep == me {
@@ -619,6 +722,33 @@ impl<'a> Walker<'a> {
 
     fn eval_node(&mut self, key: &NodeKey, hook: &mut dyn InstanceHook) {
         match key {
+            NodeKey::Simulation => {
+                let root = self.root;
+                if let Some(b) = root.plcli.iter().find(|b| b.kind == "simulation") {
+                    let v = self.eval_plcli_block(b);
+                    let mut diags = Diagnostics::new();
+                    self.ctx.simulation = crate::providers::simulation(std::slice::from_ref(&v), &mut diags);
+                    self.diags.extend(diags);
+                    self.out.plcli.push(v);
+                }
+            }
+            NodeKey::Provider(k) => {
+                let root = self.root;
+                let p = &root.providers[k];
+                let inst: ModInst = Vec::new();
+                let path: ModPath = Vec::new();
+                let is_aws = p.name == "aws" || root.required_providers.get(&p.name).is_some_and(|s| s.ends_with("hashicorp/aws"));
+                let scope = self.scope(&inst, &path, Each::default());
+                let mut diags = Diagnostics::new();
+                let v = eval_body(p.file, &p.body, if is_aws { Some(&Schemas::get().provider) } else { None }, &scope, &format!("provider \"{}\"", p.name), p.span, &mut diags);
+                drop(scope);
+                if is_aws {
+                    let caller = crate::providers::caller_for(k, &v, &self.ctx.simulation, (p.file, p.span), &mut diags);
+                    self.ctx.callers.insert(k.clone(), caller);
+                }
+                self.diags.extend(diags);
+                self.out.provider_configs.insert(k.clone(), v);
+            }
             NodeKey::Var(path, name) => self.eval_var(path, name),
             NodeKey::Local(path, name) => {
                 let l = &self.module(path).locals[name];
@@ -894,6 +1024,10 @@ impl<'a> Walker<'a> {
             self.out.not_simulated.entry(r.ty.clone()).or_insert(r.type_span);
         }
         let is_aws = r.ty.starts_with("aws_");
+        if !self.ctx.callers.contains_key("aws") && !self.root.providers.contains_key("aws") {
+            let c = crate::providers::default_caller(&self.ctx.simulation);
+            self.ctx.callers.insert("aws".into(), c);
+        }
         let provider = match self.resolve_provider(path, r) {
             Some(p) => p,
             None => {
@@ -973,7 +1107,7 @@ impl<'a> Walker<'a> {
                 prevent_destroy,
                 simulated: schema.is_some(),
             };
-            let value = hook.instance_value(&record, schema);
+            let value = hook.instance_value(&record, schema, &self.ctx);
             for p in &r.lifecycle.postconditions {
                 if value.is_wholly_known() || self.mode == WalkMode::Validate {
                     self.check_condition(inst, path, each.clone(), Some(value.clone()), r.file, p, "Resource postcondition failed");
@@ -1018,13 +1152,25 @@ impl<'a> Walker<'a> {
     }
 
     fn eval_plcli(&mut self, root: &Module) {
+        for b in root.plcli.iter().filter(|b| b.kind != "simulation") {
+            let v = self.eval_plcli_block(b);
+            self.out.plcli.push(v);
+        }
+        // The implicit default provider, when none is declared.
+        if !self.ctx.callers.contains_key("aws") {
+            let c = crate::providers::default_caller(&self.ctx.simulation);
+            self.ctx.callers.insert("aws".into(), c);
+        }
+    }
+
+    fn eval_plcli_block(&mut self, b: &plcli_config::PlcliBlock) -> PlcliValue {
         const ALLOWED: &[(&str, &[&str])] = &[
             ("simulation", &["region", "default_account", "profiles"]),
             ("path", &["from", "to", "port", "protocol", "expect", "security_group_ids"]),
             ("scenario", &["failed_az_ids", "unhealthy_targets", "description"]),
         ];
         let inst: ModInst = Vec::new();
-        for b in &root.plcli {
+        {
             let allowed = ALLOWED.iter().find(|(k, _)| *k == b.kind).map(|(_, a)| *a).unwrap_or(&[]);
             let mut value = PlcliValue { kind: b.kind.clone(), name: b.name.clone(), file: b.file, span: b.span, attrs: BTreeMap::new(), blocks: Vec::new() };
             for s in b.body.iter() {
@@ -1088,27 +1234,7 @@ impl<'a> Walker<'a> {
                     );
                 }
             }
-            self.out.plcli.push(value);
-        }
-    }
-
-    fn eval_providers(&mut self, root: &Module) {
-        let inst: ModInst = Vec::new();
-        let path: ModPath = Vec::new();
-        let schema = &Schemas::get().provider;
-        for (key, p) in &root.providers {
-            let mut refs = Vec::new();
-            collect_body_refs(p.file, &p.body, &[], &mut refs);
-            for r in &refs {
-                self.resolve(&path, &r.subject, Some(r), r.span);
-            }
-            let is_aws = p.name == "aws" || root.required_providers.get(&p.name).is_some_and(|s| s.ends_with("hashicorp/aws"));
-            let scope = self.scope(&inst, &path, Each::default());
-            let mut diags = Diagnostics::new();
-            let v = eval_body(p.file, &p.body, if is_aws { Some(schema) } else { None }, &scope, &format!("provider \"{}\"", p.name), p.span, &mut diags);
-            drop(scope);
-            self.diags.extend(diags);
-            self.out.provider_configs.insert(key.clone(), v);
+            value
         }
     }
 
