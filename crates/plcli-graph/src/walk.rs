@@ -92,6 +92,8 @@ pub struct InstanceRecord {
     pub provider: String,
     /// Evaluated arguments and blocks (unset computed attributes unknown).
     pub config: Value,
+    /// The top-level arguments and blocks written in the configuration (the rest are unset).
+    pub configured: Vec<String>,
     /// Resource addresses (no instance keys) this one depends on.
     pub depends_on: BTreeSet<String>,
     pub file: FileId,
@@ -1054,6 +1056,17 @@ impl<'a> Walker<'a> {
         let node = NodeKey::Resource(path.clone(), r.mode, r.ty.clone(), r.name.clone());
         let mut depends_on = self.res_deps.get(&node).cloned().unwrap_or_default();
         depends_on.remove(&node.address());
+        let mut configured: Vec<String> = r
+            .body
+            .iter()
+            .map(|s| match s {
+                Structure::Attribute(a) => a.key.as_str().to_string(),
+                Structure::Block(b) if b.ident.as_str() == "dynamic" => b.labels.first().map(|l| l.as_str().to_string()).unwrap_or_default(),
+                Structure::Block(b) => b.ident.as_str().to_string(),
+            })
+            .collect();
+        configured.sort();
+        configured.dedup();
         let mut values = Vec::new();
         for (key, each) in keys {
             let scope = self.scope(inst, path, each.clone());
@@ -1100,6 +1113,7 @@ impl<'a> Walker<'a> {
                 key: key.clone(),
                 provider: provider.clone(),
                 config,
+                configured: configured.clone(),
                 depends_on: depends_on.clone(),
                 file: r.file,
                 span: r.span,

@@ -1,0 +1,172 @@
+use std::collections::BTreeMap;
+
+use plcli_aws::BlockSchema;
+use plcli_lang::Value;
+
+use crate::Action;
+
+/// Semantic equality for plan diffs: list/tuple and map/object compare by content, and — as
+/// the AWS provider's SDK does — null equals a zero value ("", 0, false, empty collection).
+pub fn values_equal(a: &Value, b: &Value) -> bool {
+    fn zero(v: &Value) -> bool {
+        match v {
+            Value::Null => true,
+            Value::String(s) => s.is_empty(),
+            Value::Number(n) => *n == 0.0,
+            Value::Bool(b) => !b,
+            Value::List(v) | Value::Tuple(v) | Value::Set(v) => v.is_empty(),
+            Value::Map(m) | Value::Object(m) => m.is_empty(),
+            Value::Unknown => false,
+        }
+    }
+    match (a, b) {
+        (Value::Unknown, _) | (_, Value::Unknown) => false,
+        (Value::Null, x) | (x, Value::Null) => zero(x),
+        (x, y) if x.is_seq() && y.is_seq() => {
+            let (p, q) = (x.as_seq().unwrap_or(&[]), y.as_seq().unwrap_or(&[]));
+            if matches!(x, Value::Set(_)) || matches!(y, Value::Set(_)) {
+                // Sets compare without order.
+                p.len() == q.len() && p.iter().all(|e| q.iter().any(|f| values_equal(e, f)))
+            } else {
+                p.len() == q.len() && p.iter().zip(q).all(|(e, f)| values_equal(e, f))
+            }
+        }
+        (x, y) if x.is_mapping() && y.is_mapping() => {
+            let (p, q) = (x.as_map().expect("mapping"), y.as_map().expect("mapping"));
+            let keys: std::collections::BTreeSet<&String> = p.keys().chain(q.keys()).collect();
+            keys.into_iter().all(|k| values_equal(p.get(k).unwrap_or(&Value::Null), q.get(k).unwrap_or(&Value::Null)))
+        }
+        (Value::Number(x), Value::Number(y)) => x == y || (x - y).abs() <= 1e-9 * x.abs().max(y.abs()),
+        (Value::String(x), Value::Number(y)) | (Value::Number(y), Value::String(x)) => x.parse::<f64>().is_ok_and(|n| n == *y),
+        (Value::String(x), Value::Bool(y)) | (Value::Bool(y), Value::String(x)) => x == &y.to_string(),
+        _ => a.equals(b) == Some(true),
+    }
+}
+
+/// The result of diffing one instance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diff {
+    pub action: Action,
+    /// The planned new value (unknown where only apply knows).
+    pub after: Value,
+    pub replace_paths: Vec<String>,
+}
+
+/// Plans one managed resource instance: `config` is its evaluated configuration (unset
+/// computed attributes unknown), `prior` its refreshed state. Unset optional+computed
+/// attributes keep their prior value; `ignore_changes` attributes keep theirs; a change to a
+/// force-new attribute (or `force_replace`, from `--replace`) replaces the object.
+#[allow(clippy::too_many_arguments)]
+pub fn diff(
+    prior: Option<&Value>,
+    config: &Value,
+    configured: &[String],
+    schema: Option<&BlockSchema>,
+    ignore: &[String],
+    ignore_all: bool,
+    force_replace: bool,
+    create_before_destroy: bool,
+) -> Diff {
+    let Some(prior) = prior else {
+        return Diff { action: Action::Create, after: config.clone(), replace_paths: Vec::new() };
+    };
+    let empty = BTreeMap::new();
+    let prior_m = prior.as_map().unwrap_or(&empty);
+    let config_m = config.as_map().unwrap_or(&empty);
+    let mut after: BTreeMap<String, Value> = BTreeMap::new();
+    let mut replace_paths = Vec::new();
+    let keys: std::collections::BTreeSet<&String> = config_m.keys().chain(prior_m.keys()).collect();
+    for k in keys {
+        let p = prior_m.get(k).cloned().unwrap_or(Value::Null);
+        let c = config_m.get(k).cloned().unwrap_or(Value::Null);
+        let attr = schema.and_then(|s| s.attributes.get(k));
+        let computed = attr.is_some_and(|a| a.computed) || k == "id";
+        let configurable = attr.is_none_or(|a| a.optional || a.required) && k != "id";
+        let v = if ignore_all || ignore.iter().any(|i| i == k) {
+            p.clone()
+        } else if !configurable {
+            // Computed-only attributes keep their value unless something else changes them.
+            p.clone()
+        } else if computed && !configured.iter().any(|n| n == k) && k != "tags_all" {
+            // Unset optional+computed: the provider keeps what it has.
+            p.clone()
+        } else {
+            c.clone()
+        };
+        let changed = !values_equal(&v, &p);
+        if changed && configurable && attr.is_some_and(|a| a.force_new) {
+            replace_paths.push(k.clone());
+        }
+        after.insert(k.clone(), v);
+    }
+    // tags_all follows tags (and default_tags), which the config value already merged.
+    if let Some(t) = config_m.get("tags_all") {
+        if !t.is_unknown() {
+            after.insert("tags_all".into(), t.clone());
+        }
+    }
+    let after_v = Value::Object(after);
+    if force_replace || !replace_paths.is_empty() {
+        // A new object: everything computed is unknown again.
+        let mut fresh = config_m.clone();
+        for (k, v) in fresh.iter_mut() {
+            let attr = schema.and_then(|s| s.attributes.get(k));
+            if (attr.is_some_and(|a| a.computed) || k == "id") && (v.is_null() || v.is_unknown()) {
+                *v = Value::Unknown;
+            }
+        }
+        let action = if create_before_destroy { Action::CreateDelete } else { Action::DeleteCreate };
+        return Diff { action, after: Value::Object(fresh), replace_paths };
+    }
+    if values_equal(&after_v, prior) && after_v.is_wholly_known() {
+        return Diff { action: Action::NoOp, after: prior.clone(), replace_paths };
+    }
+    let changed = prior_m.iter().any(|(k, p)| after_v.get_attr(k).is_none_or(|a| !values_equal(a, p))) || !after_v.is_wholly_known();
+    Diff { action: if changed { Action::Update } else { Action::NoOp }, after: after_v, replace_paths }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use plcli_aws::Schemas;
+
+    fn obj(pairs: &[(&str, Value)]) -> Value {
+        Value::Object(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+    }
+
+    #[test]
+    fn null_equals_zero_values() {
+        assert!(values_equal(&Value::Null, &Value::Bool(false)));
+        assert!(values_equal(&Value::Null, &Value::Tuple(vec![])));
+        assert!(!values_equal(&Value::Null, &Value::string("x")));
+        assert!(values_equal(&Value::set(vec![Value::string("b"), Value::string("a")]), &Value::Tuple(vec![Value::string("a"), Value::string("b")])));
+    }
+
+    #[test]
+    fn force_new_attributes_replace() {
+        let schema = Schemas::get().resource("aws_vpc").unwrap();
+        let prior = obj(&[("id", Value::string("vpc-1")), ("cidr_block", Value::string("10.0.0.0/16")), ("arn", Value::string("arn"))]);
+        let config = obj(&[("id", Value::Unknown), ("cidr_block", Value::string("10.1.0.0/16")), ("arn", Value::Unknown)]);
+        let conf = vec!["cidr_block".to_string()];
+        let d = diff(Some(&prior), &config, &conf, Some(schema), &[], false, false, false);
+        assert_eq!(d.action, Action::DeleteCreate);
+        assert_eq!(d.replace_paths, vec!["cidr_block".to_string()]);
+        assert_eq!(d.after.get_attr("id"), Some(&Value::Unknown));
+    }
+
+    #[test]
+    fn unchanged_config_is_a_no_op_and_in_place_changes_update() {
+        let schema = Schemas::get().resource("aws_vpc").unwrap();
+        let prior = obj(&[("id", Value::string("vpc-1")), ("cidr_block", Value::string("10.0.0.0/16")), ("enable_dns_hostnames", Value::Bool(false)), ("arn", Value::string("arn"))]);
+        let config = obj(&[("id", Value::Unknown), ("cidr_block", Value::string("10.0.0.0/16")), ("enable_dns_hostnames", Value::Unknown), ("arn", Value::Unknown)]);
+        let conf = vec!["cidr_block".to_string()];
+        assert_eq!(diff(Some(&prior), &config, &conf, Some(schema), &[], false, false, false).action, Action::NoOp);
+        let config = obj(&[("id", Value::Unknown), ("cidr_block", Value::string("10.0.0.0/16")), ("enable_dns_hostnames", Value::Bool(true)), ("arn", Value::Unknown)]);
+        let conf = vec!["cidr_block".to_string(), "enable_dns_hostnames".to_string()];
+        let d = diff(Some(&prior), &config, &conf, Some(schema), &[], false, false, false);
+        assert_eq!(d.action, Action::Update);
+        assert_eq!(d.after.get_attr("id"), Some(&Value::string("vpc-1")));
+        let d = diff(Some(&prior), &config, &conf, Some(schema), &["enable_dns_hostnames".into()], false, false, false);
+        assert_eq!(d.action, Action::NoOp);
+    }
+}
