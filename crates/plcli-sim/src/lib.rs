@@ -11,10 +11,11 @@
 //! same operations on a fresh world give the same results; lookups are by ID in ordered maps
 //! (no scans over all resources per operation).
 
+mod data;
 mod ids;
 mod ops;
 mod world;
 
 pub use ids::IdGen;
-pub use ops::Caller;
+pub use ops::{principal_matches, Caller};
 pub use world::{ApiError, Event, Object, World, WorldError, WORLD_VERSION};

@@ -91,6 +91,8 @@ pub struct World {
     pub events: Vec<Event>,
     /// (attribute, value) → IDs of objects whose attribute holds that value.
     index: BTreeMap<(String, String), BTreeSet<String>>,
+    /// Objects put or removed since the last [`World::take_touched`] (for the journal).
+    touched: BTreeSet<String>,
 }
 
 impl Default for World {
@@ -109,11 +111,12 @@ fn ref_values(attrs: &Value, name: &str) -> Vec<String> {
 
 impl World {
     pub fn new() -> World {
-        World { ids: IdGen { seed: DEFAULT_SEED.into(), counter: 0 }, az_maps: BTreeMap::new(), objects: BTreeMap::new(), events: Vec::new(), index: BTreeMap::new() }
+        World { ids: IdGen { seed: DEFAULT_SEED.into(), counter: 0 }, az_maps: BTreeMap::new(), objects: BTreeMap::new(), events: Vec::new(), index: BTreeMap::new(), touched: BTreeSet::new() }
     }
 
     /// Inserts or replaces an object, keeping the reference index current.
     pub fn put(&mut self, id: &str, obj: Object) {
+        self.touched.insert(id.to_string());
         self.unindex(id);
         for name in REFERENCE_ATTRS {
             for v in ref_values(&obj.attrs, name) {
@@ -125,6 +128,7 @@ impl World {
 
     /// Removes an object.
     pub fn remove(&mut self, id: &str) -> Option<Object> {
+        self.touched.insert(id.to_string());
         self.unindex(id);
         self.objects.remove(id)
     }
@@ -154,9 +158,61 @@ impl World {
         self.objects.get(id)
     }
 
+    /// The IDs of objects changed since the last call (each object's journal record).
+    pub fn take_touched(&mut self) -> BTreeSet<String> {
+        std::mem::take(&mut self.touched)
+    }
+
+    /// One object as JSON (its world-file form), or null when it is gone.
+    pub fn object_json(&self, id: &str) -> Json {
+        match self.objects.get(id) {
+            Some(o) => {
+                let mut j = json!({"type": o.ty, "account": o.account, "region": o.region, "attributes": o.attrs.to_json()});
+                if !o.internal.is_empty() {
+                    j["internal"] = Json::Object(o.internal.iter().map(|(k, v)| (k.clone(), v.to_json())).collect());
+                }
+                j
+            }
+            None => Json::Null,
+        }
+    }
+
+    /// Applies one object record from a journal (idempotent: replaying twice is harmless).
+    pub fn apply_object_json(&mut self, id: &str, j: &Json) -> Result<(), WorldError> {
+        if j.is_null() {
+            self.remove(id);
+            return Ok(());
+        }
+        let field = |name: &str| j.get(name).and_then(Json::as_str).map(str::to_string).ok_or_else(|| WorldError::Invalid(format!("object {id} has no \"{name}\"")));
+        let attrs = Value::from_json(j.get("attributes").unwrap_or(&Json::Null));
+        let internal = j.get("internal").and_then(Json::as_object).map(|m| m.iter().map(|(k, v)| (k.clone(), Value::from_json(v))).collect()).unwrap_or_default();
+        self.put(id, Object { ty: field("type")?, account: field("account")?, region: field("region")?, attrs, internal });
+        Ok(())
+    }
+
+    /// The events and AZ maps as JSON (journalled with each operation).
+    pub fn meta_json(&self) -> Json {
+        self.to_json_parts(false)
+    }
+
+    /// Restores counter, AZ maps and events from [`World::meta_json`].
+    pub fn apply_meta_json(&mut self, j: &Json) -> Result<(), WorldError> {
+        let mut tmp = j.clone();
+        tmp["objects"] = json!({});
+        let w = World::from_json(&tmp)?;
+        self.ids = w.ids;
+        self.az_maps = w.az_maps;
+        self.events = w.events;
+        Ok(())
+    }
+
     /// The world as JSON (the world file).
     pub fn to_json(&self) -> Json {
-        let objects: serde_json::Map<String, Json> = self
+        self.to_json_parts(true)
+    }
+
+    fn to_json_parts(&self, with_objects: bool) -> Json {
+        let objects: serde_json::Map<String, Json> = if !with_objects { serde_json::Map::new() } else { self
             .objects
             .iter()
             .map(|(id, o)| {
@@ -166,7 +222,7 @@ impl World {
                 }
                 (id.clone(), j)
             })
-            .collect();
+            .collect() };
         json!({
             "version": WORLD_VERSION,
             "plcli_version": env!("CARGO_PKG_VERSION"),
