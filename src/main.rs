@@ -58,6 +58,27 @@ pub enum Command {
     /// Rewrite files in Terraform's canonical format (byte-identical to `terraform fmt`).
     #[command(after_help = "Examples:\n  plcli fmt                 # rewrite every .tf/.tfvars/.plcli.hcl file in --dir\n  plcli fmt --check --diff  # CI: list and show what would change, exit 2 if anything would\n  cat main.tf | plcli fmt - # format standard input to standard output")]
     Fmt(cmd::fmt::FmtArgs),
+    /// Show what apply would change: refresh from the world, diff configuration and state.
+    #[command(after_help = "Examples:\n  plcli plan --dir examples/payments\n  plcli plan --out tfplan && plcli apply tfplan\n  plcli plan --json | jq '.resource_changes[].change.actions'\n  plcli plan --detailed-exitcode   # exit 2 when there are changes")]
+    Plan(cmd::workflow::PlanArgs),
+    /// Carry out a plan on the simulated region.
+    #[command(after_help = "Examples:\n  plcli apply --auto-approve --dir examples/payments\n  plcli apply tfplan")]
+    Apply(cmd::workflow::ApplyArgs),
+    /// Destroy every object the state manages.
+    #[command(after_help = "Example:\n  plcli destroy --auto-approve")]
+    Destroy(cmd::workflow::DestroyArgs),
+    /// Show the state, or a saved plan.
+    #[command(after_help = "Examples:\n  plcli show\n  plcli show --json | jq '.values.root_module.resources[].address'\n  plcli show tfplan")]
+    Show(cmd::inspect::ShowArgs),
+    /// Print root outputs from the state.
+    #[command(after_help = "Examples:\n  plcli output\n  plcli output --raw service_name")]
+    Output(cmd::inspect::OutputArgs),
+    /// State surgery: list, show, rm, mv.
+    #[command(subcommand, after_help = "Examples:\n  plcli state list\n  plcli state mv aws_vpc.old aws_vpc.new")]
+    State(cmd::inspect::StateCommand),
+    /// Draw the dependency graph (or, with --topology, the PrivateLink topology).
+    #[command(after_help = "Examples:\n  plcli graph | dot -Tsvg > graph.svg\n  plcli graph --topology --format mermaid")]
+    Graph(cmd::inspect::GraphArgs),
     /// Print a shell completion script.
     #[command(after_help = "Example:\n  plcli completions zsh > ~/.zfunc/_plcli")]
     Completions {
@@ -84,6 +105,13 @@ fn run() -> u8 {
     match &cli.command {
         Command::Validate(args) => cmd::validate::run(&cli.global, args, &ui),
         Command::Fmt(args) => cmd::fmt::run(&cli.global, args, &ui),
+        Command::Plan(args) => cmd::workflow::run_plan(&cli.global, args, &ui),
+        Command::Apply(args) => cmd::workflow::run_apply(&cli.global, args, &ui),
+        Command::Destroy(args) => cmd::workflow::run_destroy(&cli.global, args, &ui),
+        Command::Show(args) => cmd::inspect::run_show(&cli.global, args, &ui),
+        Command::Output(args) => cmd::inspect::run_output(&cli.global, args, &ui),
+        Command::State(c) => cmd::inspect::run_state(&cli.global, c, &ui),
+        Command::Graph(args) => cmd::inspect::run_graph(&cli.global, args, &ui),
         Command::Completions { shell } => {
             clap_complete::generate(*shell, &mut Cli::command(), "plcli", &mut std::io::stdout());
             0

@@ -1,5 +1,7 @@
 pub mod fmt;
+pub mod inspect;
 pub mod validate;
+pub mod workflow;
 
 use std::path::PathBuf;
 

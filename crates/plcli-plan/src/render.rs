@@ -127,7 +127,7 @@ fn render_change(out: &mut String, c: &ResourceChange) {
                 if let Some(m) = item.as_map() {
                     let width = m.iter().filter(|(_, v)| !v.is_null()).map(|(k, _)| k.len()).max().unwrap_or(0);
                     for (bk, bv) in m.iter().filter(|(_, v)| !v.is_null()) {
-                        let _ = writeln!(body, "          {sym} {bk:width$} = {}", render_value(bv, 10));
+                        let _ = writeln!(body, "          {sym} {bk:width$} = {}", render_value(bv, 12));
                     }
                 }
                 blocks.push((format!("      {sym} {k} {{"), body));
@@ -140,28 +140,28 @@ fn render_change(out: &mut String, c: &ResourceChange) {
                 if a.is_null() {
                     continue;
                 }
-                ("+", render_value(a, 6))
+                ("+", render_value(a, 8))
             }
             Action::Delete => {
                 if b.is_null() {
                     continue;
                 }
-                ("-", format!("{} -> null", render_value(b, 6)))
+                ("-", format!("{} -> null", render_value(b, 8)))
             }
             _ => {
                 if values_equal(a, b) && a.is_wholly_known() {
-                    if k == "id" || k == "name" || k == "tags" {
-                        (" ", render_value(a, 6))
+                    if (k == "id" || k == "name" || k == "tags") && !a.is_null() {
+                        (" ", render_value(a, 8))
                     } else {
                         hidden += 1;
                         continue;
                     }
                 } else if b.is_null() {
-                    ("+", render_value(a, 6))
+                    ("+", render_value(a, 8))
                 } else if a.is_null() {
-                    ("-", format!("{} -> null", render_value(b, 6)))
+                    ("-", format!("{} -> null", render_value(b, 8)))
                 } else {
-                    ("~", format!("{} -> {}", render_value(b, 6), render_value(a, 6)))
+                    ("~", format!("{} -> {}", render_value(b, 8), render_value(a, 8)))
                 }
             }
         };

@@ -190,19 +190,29 @@ impl World {
         Ok(())
     }
 
-    /// The events and AZ maps as JSON (journalled with each operation).
-    pub fn meta_json(&self) -> Json {
-        self.to_json_parts(false)
+    /// Counter, AZ maps and the events from index `events_from` on, as JSON: what a journal
+    /// record needs besides the touched objects (small, whatever the world's size).
+    pub fn meta_since(&self, events_from: usize) -> Json {
+        let mut j = self.to_json_parts(false);
+        if let Some(o) = j.as_object_mut() {
+            o.remove("objects");
+            let events: Vec<Json> = o.get("events").and_then(Json::as_array).map(|a| a.iter().skip(events_from).cloned().collect()).unwrap_or_default();
+            o.insert("events".into(), Json::Array(events));
+            o.insert("events_from".into(), json!(events_from));
+        }
+        j
     }
 
-    /// Restores counter, AZ maps and events from [`World::meta_json`].
+    /// Restores what [`World::meta_since`] recorded.
     pub fn apply_meta_json(&mut self, j: &Json) -> Result<(), WorldError> {
+        let from = j.get("events_from").and_then(Json::as_u64).unwrap_or(0) as usize;
         let mut tmp = j.clone();
         tmp["objects"] = json!({});
         let w = World::from_json(&tmp)?;
         self.ids = w.ids;
         self.az_maps = w.az_maps;
-        self.events = w.events;
+        self.events.truncate(from);
+        self.events.extend(w.events);
         Ok(())
     }
 

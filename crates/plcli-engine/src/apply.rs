@@ -1,0 +1,404 @@
+//! Apply: carry out a plan on the world, durably, in dependency order.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use plcli_aws::BlockSchema;
+use plcli_graph::{walk, InstanceHook, InstanceRecord, WalkContext, WalkMode, WalkOptions};
+use plcli_lang::Value;
+use plcli_plan::{Action, Plan};
+use plcli_sim::World;
+use plcli_state::{InstanceState, Journal, OutputState, State};
+use plcli_syntax::{Diagnostic, Diagnostics};
+use serde_json::{json, Value as Json};
+
+use crate::plan::{index_json, module_address};
+use crate::workspace::{Loaded, Workspace};
+
+/// What an apply did.
+#[derive(Debug, Default)]
+pub struct ApplyReport {
+    pub diags: Diagnostics,
+    pub added: usize,
+    pub changed: usize,
+    pub destroyed: usize,
+}
+
+pub(crate) fn instance_to_json(i: &InstanceState) -> Json {
+    json!({
+        "module": i.module, "mode": i.mode, "type": i.ty, "name": i.name, "index_key": i.index_key,
+        "provider": i.provider, "attributes": i.attributes.to_json(), "dependencies": i.dependencies,
+        "create_before_destroy": i.create_before_destroy,
+    })
+}
+
+pub(crate) fn instance_from_json(j: &Json) -> Option<InstanceState> {
+    let s = |k: &str| j.get(k).and_then(Json::as_str).map(str::to_string);
+    Some(InstanceState {
+        module: s("module")?,
+        mode: s("mode")?,
+        ty: s("type")?,
+        name: s("name")?,
+        index_key: j.get("index_key").cloned().unwrap_or(Json::Null),
+        provider: s("provider")?,
+        attributes: Value::from_json(j.get("attributes")?),
+        dependencies: j.get("dependencies").and_then(Json::as_array).map(|a| a.iter().filter_map(|d| d.as_str().map(str::to_string)).collect()).unwrap_or_default(),
+        create_before_destroy: j.get("create_before_destroy").and_then(Json::as_bool).unwrap_or(false),
+    })
+}
+
+/// Records world and state changes of one operation in the journal.
+struct Recorder<'a> {
+    journal: Journal,
+    events_from: usize,
+    crash_after: Option<usize>,
+    written: usize,
+    log: &'a mut dyn FnMut(&str),
+}
+
+impl Recorder<'_> {
+    fn record(&mut self, world: &mut World, state_changes: Vec<(String, Option<&InstanceState>)>) -> std::io::Result<()> {
+        let touched = world.take_touched();
+        let objs: serde_json::Map<String, Json> = touched.iter().map(|id| (id.clone(), world.object_json(id))).collect();
+        let st: serde_json::Map<String, Json> = state_changes.into_iter().map(|(a, i)| (a, i.map(instance_to_json).unwrap_or(Json::Null))).collect();
+        let entry = json!({"world": objs, "meta": world.meta_since(self.events_from), "state": st});
+        self.events_from = world.events.len();
+        self.journal.record(&entry)?;
+        self.written += 1;
+        if self.crash_after == Some(self.written) {
+            // Test hook: die like `kill -9` right after this record.
+            self.journal.sync()?;
+            std::process::abort();
+        }
+        Ok(())
+    }
+}
+
+struct ApplyHook<'a, 'b> {
+    plan: HashMap<&'a str, &'a plcli_plan::ResourceChange>,
+    prior: &'a BTreeMap<String, InstanceState>,
+    world: &'a mut World,
+    state: &'a mut State,
+    rec: &'a mut Recorder<'b>,
+    failed: BTreeSet<String>,
+    diags: Diagnostics,
+    report: ApplyReport,
+    azs_registered: bool,
+}
+
+fn api_diag(r: &InstanceRecord, verb: &str, e: &plcli_sim::ApiError) -> Diagnostic {
+    Diagnostic::error("api_error", format!("{}: {}", e.code, e.message))
+        .with_span(r.span)
+        .with_detail(format!("while {verb} {} (AWS error code {})", r.address, e.code))
+        .with_label(format!("{} is declared here", r.address))
+}
+
+impl ApplyHook<'_, '_> {
+    fn store(&mut self, r: &InstanceRecord, attrs: Value) {
+        let inst = InstanceState {
+            module: module_address(r),
+            mode: if r.mode == plcli_config::ResourceMode::Data { "data".into() } else { "managed".into() },
+            ty: r.ty.clone(),
+            name: r.name.clone(),
+            index_key: index_json(&r.key),
+            provider: crate::provider_string(&r.provider, &r.ty),
+            attributes: attrs,
+            dependencies: r.depends_on.iter().cloned().collect(),
+            create_before_destroy: r.create_before_destroy,
+        };
+        self.state.instances.insert(r.address.clone(), inst);
+        let stored = self.state.instances.get(&r.address);
+        if let Err(e) = self.rec.record(self.world, vec![(r.address.clone(), stored)]) {
+            self.diags.push(Diagnostic::error("journal_write_failed", "Cannot write the apply journal").with_detail(e.to_string()));
+        }
+    }
+
+    fn fail(&mut self, r: &InstanceRecord, d: Diagnostic) {
+        self.diags.push(d);
+        self.failed.insert(r.resource_address.clone());
+    }
+}
+
+impl InstanceHook for ApplyHook<'_, '_> {
+    fn instance_value(&mut self, r: &InstanceRecord, schema: Option<&BlockSchema>, ctx: &WalkContext) -> Value {
+        if !self.azs_registered {
+            self.azs_registered = true;
+            for (acct, a) in &ctx.simulation.accounts {
+                let _ = self.world.register_azs(acct, &a.az_ids);
+            }
+        }
+        let prior = self.prior.get(&r.address).map(|p| p.attributes.clone());
+        let Some(change) = self.plan.get(r.address.as_str()).copied() else {
+            return prior.unwrap_or(Value::Unknown);
+        };
+        // A dependency failed: skip this one too (its dependents in turn).
+        let static_res = r.depends_on.iter().any(|d| self.failed.iter().any(|f| strip(f) == *d));
+        if static_res {
+            self.failed.insert(r.resource_address.clone());
+            return prior.unwrap_or(Value::Unknown);
+        }
+        let caller = ctx.callers.get(&r.provider).map(|c| crate::sim_caller(c, &ctx.simulation)).unwrap_or_else(|| {
+            let d = plcli_graph::default_caller(&ctx.simulation);
+            crate::sim_caller(&d, &ctx.simulation)
+        });
+        let log = |h: &mut Self, m: String| (h.rec.log)(&m);
+        match change.action {
+            Action::NoOp => prior.unwrap_or_else(|| r.config.clone()),
+            Action::Read => {
+                if schema.is_none() {
+                    return Value::Unknown;
+                }
+                log(self, format!("{}: Reading...", r.address));
+                match self.world.read_data(&caller, &r.ty, &r.config) {
+                    Ok(v) => {
+                        log(self, format!("{}: Read complete after 0s [id={}]", r.address, v.get_attr("id").and_then(Value::as_str).unwrap_or("")));
+                        self.store(r, v.clone());
+                        v
+                    }
+                    Err(e) => {
+                        let d = api_diag(r, "reading", &e);
+                        self.fail(r, d);
+                        Value::Unknown
+                    }
+                }
+            }
+            Action::Create | Action::DeleteCreate | Action::CreateDelete => {
+                let old_id = prior.as_ref().and_then(|p| p.get_attr("id")).and_then(Value::as_str).map(str::to_string);
+                if change.action == Action::DeleteCreate {
+                    if let Some(id) = &old_id {
+                        log(self, format!("{}: Destroying... [id={id}]", r.address));
+                        if let Err(e) = self.world.delete(&caller, &r.ty, id) {
+                            let d = api_diag(r, "destroying", &e);
+                            self.fail(r, d);
+                            return prior.unwrap_or(Value::Unknown);
+                        }
+                        self.state.instances.remove(&r.address);
+                        let _ = self.rec.record(self.world, vec![(r.address.clone(), None)]);
+                        log(self, format!("{}: Destruction complete after 0s", r.address));
+                        self.report.destroyed += 1;
+                    }
+                }
+                log(self, format!("{}: Creating...", r.address));
+                match self.world.create(&caller, &r.ty, &r.config) {
+                    Ok(attrs) => {
+                        let id = attrs.get_attr("id").and_then(Value::as_str).unwrap_or("").to_string();
+                        log(self, format!("{}: Creation complete after 0s [id={id}]", r.address));
+                        self.store(r, attrs.clone());
+                        self.report.added += 1;
+                        if change.action == Action::CreateDelete {
+                            if let Some(old) = &old_id {
+                                log(self, format!("{}: Destroying... [id={old}]", r.address));
+                                match self.world.delete(&caller, &r.ty, old) {
+                                    Ok(()) => {
+                                        let _ = self.rec.record(self.world, vec![]);
+                                        log(self, format!("{}: Destruction complete after 0s", r.address));
+                                        self.report.destroyed += 1;
+                                    }
+                                    Err(e) => {
+                                        let d = api_diag(r, "destroying the replaced", &e);
+                                        self.diags.push(d);
+                                    }
+                                }
+                            }
+                        }
+                        attrs
+                    }
+                    Err(e) => {
+                        let d = api_diag(r, "creating", &e);
+                        self.fail(r, d);
+                        Value::Unknown
+                    }
+                }
+            }
+            Action::Update => {
+                let id = prior.as_ref().and_then(|p| p.get_attr("id")).and_then(Value::as_str).unwrap_or("").to_string();
+                log(self, format!("{}: Modifying... [id={id}]", r.address));
+                let mut config = r.config.clone();
+                // Unset optional+computed values keep what the object has.
+                if let (Some(Value::Object(planned)), Value::Object(c)) = (change.after.as_ref(), &mut config) {
+                    for (k, v) in planned {
+                        if !r.configured.contains(k) && !v.is_unknown() {
+                            c.insert(k.clone(), v.clone());
+                        }
+                    }
+                }
+                match self.world.update(&caller, &r.ty, &id, &config) {
+                    Ok(attrs) => {
+                        log(self, format!("{}: Modifications complete after 0s [id={id}]", r.address));
+                        self.store(r, attrs.clone());
+                        self.report.changed += 1;
+                        attrs
+                    }
+                    Err(e) => {
+                        let d = api_diag(r, "updating", &e);
+                        self.fail(r, d);
+                        prior.unwrap_or(Value::Unknown)
+                    }
+                }
+            }
+            Action::Delete => prior.unwrap_or(Value::Unknown),
+        }
+    }
+}
+
+fn strip(addr: &str) -> String {
+    let mut out = String::with_capacity(addr.len());
+    let mut depth = 0;
+    for c in addr.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth -= 1,
+            c if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Carries out `plan` (SPEC §4 `apply`): creates and updates in dependency order through a
+/// walk of the configuration, then deletions in reverse dependency order; each operation is
+/// journalled before its dependents start; at the end the journal is compacted into the
+/// state and world files. `log` receives Terraform-style progress lines.
+pub fn apply(ws: &Workspace, loaded: &Loaded, state: &mut State, world: &mut World, plan: &Plan, prior: &BTreeMap<String, InstanceState>, log: &mut dyn FnMut(&str)) -> ApplyReport {
+    let journal = match Journal::open(&ws.journal_path()) {
+        Ok(j) => j,
+        Err(e) => {
+            return ApplyReport { diags: Diagnostic::error("journal_write_failed", format!("Cannot create the apply journal {}", ws.journal_path().display())).with_detail(e.to_string()).into(), ..ApplyReport::default() };
+        }
+    };
+    let crash_after = std::env::var("PLCLI_TEST_CRASH_AFTER").ok().and_then(|v| v.parse().ok());
+    world.take_touched();
+    let mut rec = Recorder { journal, events_from: world.events.len(), crash_after, written: 0, log };
+    // The refreshed view is what the plan was made against: take it as the starting state.
+    for (addr, inst) in prior {
+        if let Some(cur) = state.instances.get_mut(addr) {
+            cur.attributes = inst.attributes.clone();
+        }
+    }
+    for d in &plan.drift {
+        if d.action == Action::Delete {
+            state.instances.remove(&d.address);
+        }
+    }
+    let changes: HashMap<&str, &plcli_plan::ResourceChange> = plan.changes.iter().map(|c| (c.address.as_str(), c)).collect();
+    let mut report;
+    let mut outputs = BTreeMap::new();
+    {
+        let mut hook = ApplyHook { plan: changes, prior, world, state, rec: &mut rec, failed: BTreeSet::new(), diags: Diagnostics::new(), report: ApplyReport::default(), azs_registered: false };
+        if !plan.destroy {
+            let wopts = WalkOptions { mode: WalkMode::Plan, vars: &loaded.vars, root_dir: loaded.module.dir.clone() };
+            let (eval, walk_diags) = walk(&loaded.module, &wopts, &mut hook);
+            hook.diags.extend(walk_diags.into_iter().filter(|d| d.is_error()).collect::<Vec<_>>().into_iter().fold(Diagnostics::new(), |mut acc, d| {
+                acc.push(d);
+                acc
+            }));
+            outputs = eval.outputs;
+        }
+        // Deletions, dependents first.
+        let deletes: Vec<&plcli_plan::ResourceChange> = plan.changes.iter().filter(|c| c.action == Action::Delete).collect();
+        let order = delete_order(&deletes, hook.state);
+        for c in order {
+            let Some(inst) = hook.state.instances.get(&c.address).cloned() else { continue };
+            let id = inst.id().unwrap_or("").to_string();
+            (hook.rec.log)(&format!("{}: Destroying... [id={id}]", c.address));
+            let key = provider_key(&inst.provider);
+            let caller = match_caller(&key, &loaded.module, hook.world, &inst);
+            match hook.world.delete(&caller, &inst.ty, &id) {
+                Ok(()) => {
+                    hook.state.instances.remove(&c.address);
+                    let _ = hook.rec.record(hook.world, vec![(c.address.clone(), None)]);
+                    (hook.rec.log)(&format!("{}: Destruction complete after 0s", c.address));
+                    hook.report.destroyed += 1;
+                }
+                Err(e) => hook.diags.push(Diagnostic::error("api_error", format!("{}: {}", e.code, e.message)).with_detail(format!("while destroying {} (AWS error code {})", c.address, e.code))),
+            }
+        }
+        // AWS re-checks pending private DNS verifications periodically.
+        hook.world.recheck_pending_verifications();
+        let _ = hook.rec.record(hook.world, vec![]);
+        report = std::mem::take(&mut hook.report);
+        report.diags = std::mem::take(&mut hook.diags);
+    }
+    // Data sources no longer in the configuration leave the state.
+    if plan.destroy {
+        state.instances.retain(|_, i| i.mode != "data");
+        state.outputs.clear();
+    } else {
+        state.outputs = outputs.into_iter().filter(|(_, (v, _))| v.is_wholly_known()).map(|(k, (v, s))| (k, OutputState { value: v, sensitive: s })).collect();
+    }
+    let _ = rec.journal.sync();
+    state.serial += 1;
+    if let Err(e) = ws.write_world(world) {
+        report.diags.push(e.0);
+        return report;
+    }
+    if let Err(e) = ws.write_state(state) {
+        report.diags.push(e.0);
+        return report;
+    }
+    let _ = std::fs::remove_file(ws.journal_path());
+    report
+}
+
+fn provider_key(provider: &str) -> String {
+    // provider["registry.terraform.io/hashicorp/aws"].alias → aws.alias
+    let alias = provider.rsplit_once("\"].").map(|(_, a)| a.to_string());
+    let name = provider.split('/').next_back().and_then(|s| s.split('"').next()).unwrap_or("aws").to_string();
+    match alias {
+        Some(a) => format!("{name}.{a}"),
+        None => name,
+    }
+}
+
+/// The caller for deleting an object: the account that owns it (as AWS requires), acting
+/// as its root.
+fn match_caller(_key: &str, _module: &plcli_config::Module, world: &World, inst: &InstanceState) -> plcli_sim::Caller {
+    let (account, region) = inst.id().and_then(|id| world.get(id)).map(|o| (o.account.clone(), o.region.clone())).unwrap_or_else(|| ("123456789012".into(), "us-east-1".into()));
+    plcli_sim::Caller { principal: format!("arn:aws:iam::{account}:root"), account, region, default_tags: BTreeMap::new(), quotas: BTreeMap::new() }
+}
+
+/// Deletions ordered so that an object goes before what it depends on.
+fn delete_order<'a>(deletes: &[&'a plcli_plan::ResourceChange], state: &State) -> Vec<&'a plcli_plan::ResourceChange> {
+    let addrs: BTreeSet<&str> = deletes.iter().map(|c| c.address.as_str()).collect();
+    // Static resource address → the instances being deleted.
+    let mut by_res: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for a in &addrs {
+        by_res.entry(strip(a)).or_default().push(a);
+    }
+    // depends[a] = deleted instances that `a` depends on (they must be deleted after `a`).
+    let mut remaining_dependents: BTreeMap<&str, usize> = addrs.iter().map(|a| (*a, 0)).collect();
+    let mut deps_of: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for a in &addrs {
+        let deps: Vec<&str> = state.instances.get(*a).map(|i| i.dependencies.iter().flat_map(|d| by_res.get(d).cloned().unwrap_or_default()).filter(|d| d != a).collect()).unwrap_or_default();
+        for d in &deps {
+            *remaining_dependents.entry(d).or_default() += 1;
+        }
+        deps_of.insert(a, deps);
+    }
+    let mut ready: Vec<&str> = remaining_dependents.iter().filter(|(_, n)| **n == 0).map(|(a, _)| *a).collect();
+    ready.sort_by(|a, b| b.cmp(a));
+    let mut out = Vec::new();
+    let mut done = BTreeSet::new();
+    while let Some(a) = ready.pop() {
+        if !done.insert(a) {
+            continue;
+        }
+        out.push(a);
+        for d in deps_of.get(a).cloned().unwrap_or_default() {
+            if let Some(n) = remaining_dependents.get_mut(d) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    ready.push(d);
+                    ready.sort_by(|x, y| y.cmp(x));
+                }
+            }
+        }
+    }
+    // Anything left (a dependency cycle in state) goes last, in address order.
+    for a in &addrs {
+        if !done.contains(a) {
+            out.push(a);
+        }
+    }
+    let by_addr: BTreeMap<&str, &'a plcli_plan::ResourceChange> = deletes.iter().map(|c| (c.address.as_str(), *c)).collect();
+    out.into_iter().filter_map(|a| by_addr.get(a).copied()).collect()
+}

@@ -1,0 +1,386 @@
+//! Refresh and plan.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use plcli_aws::BlockSchema;
+use plcli_graph::{walk, Evaluation, InstanceHook, InstanceKey, InstanceRecord, WalkContext, WalkMode, WalkOptions};
+use plcli_lang::Value;
+use plcli_plan::{diff, values_equal, Action, OutputChange, Plan, ResourceChange};
+use plcli_sim::World;
+use plcli_state::{InstanceState, State};
+use plcli_syntax::{Diagnostic, Diagnostics};
+use serde_json::Value as Json;
+
+use crate::workspace::{Loaded, Workspace};
+
+/// Plan options (SPEC §4).
+#[derive(Debug, Clone, Default)]
+pub struct PlanOptions {
+    pub destroy: bool,
+    pub targets: Vec<String>,
+    pub replace: Vec<String>,
+    /// `--refresh=false` skips reading objects back from the world.
+    pub refresh: bool,
+}
+
+/// A plan with what produced it.
+pub struct Planned {
+    pub plan: Plan,
+    pub eval: Evaluation,
+    pub diags: Diagnostics,
+    /// The refreshed prior state, by address.
+    pub prior: BTreeMap<String, InstanceState>,
+}
+
+pub(crate) fn index_json(k: &InstanceKey) -> Json {
+    match k {
+        InstanceKey::None => Json::Null,
+        InstanceKey::Int(i) => Json::from(*i),
+        InstanceKey::Str(s) => Json::String(s.clone()),
+    }
+}
+
+pub(crate) fn module_address(r: &InstanceRecord) -> String {
+    r.module.iter().map(|(n, k)| format!("module.{n}{}", k.suffix())).collect::<Vec<_>>().join(".")
+}
+
+/// Reads each managed object of the state back from the world: gone objects drop out of the
+/// prior state (and are planned again); changed ones are drift.
+fn refresh(state: &State, world: &World, enabled: bool) -> (BTreeMap<String, InstanceState>, Vec<ResourceChange>) {
+    let mut prior = BTreeMap::new();
+    let mut drift = Vec::new();
+    for (addr, inst) in &state.instances {
+        if !enabled || inst.mode == "data" {
+            prior.insert(addr.clone(), inst.clone());
+            continue;
+        }
+        let change = |action: Action, after: Option<Value>| ResourceChange {
+            address: addr.clone(),
+            module_address: inst.module.clone(),
+            mode: inst.mode.clone(),
+            ty: inst.ty.clone(),
+            name: inst.name.clone(),
+            index: inst.index_key.clone(),
+            provider: inst.provider.clone(),
+            action,
+            before: Some(inst.attributes.clone()),
+            after,
+            replace_paths: Vec::new(),
+            reason: None,
+        };
+        match inst.id().and_then(|id| world.read(id)) {
+            None => drift.push(change(Action::Delete, None)),
+            Some(now) => {
+                if !values_equal(&now, &inst.attributes) {
+                    drift.push(change(Action::Update, Some(now.clone())));
+                }
+                prior.insert(addr.clone(), InstanceState { attributes: now, ..inst.clone() });
+            }
+        }
+    }
+    (prior, drift)
+}
+
+struct PlanHook<'a> {
+    prior: &'a BTreeMap<String, InstanceState>,
+    world: &'a mut World,
+    opts: &'a PlanOptions,
+    changes: Vec<ResourceChange>,
+    seen: HashSet<String>,
+    diags: Diagnostics,
+    records: BTreeMap<String, (BTreeSet<String>, String)>,
+    azs_registered: bool,
+    lifecycle: &'a dyn Fn(&InstanceRecord) -> (Vec<String>, bool),
+}
+
+impl PlanHook<'_> {
+    fn register_azs(&mut self, ctx: &WalkContext) {
+        if self.azs_registered {
+            return;
+        }
+        self.azs_registered = true;
+        for (acct, a) in &ctx.simulation.accounts {
+            if let Err(m) = self.world.register_azs(acct, &a.az_ids) {
+                let mut d = Diagnostic::error("az_mapping_conflict", format!("Account {acct} is mapped differently in the world")).with_detail(format!("{m}. AZ mappings are fixed when an account is first used."));
+                if let Some(sp) = a.span {
+                    d = d.with_span(sp);
+                }
+                self.diags.push(d);
+            }
+        }
+    }
+}
+
+impl InstanceHook for PlanHook<'_> {
+    fn instance_value(&mut self, r: &InstanceRecord, schema: Option<&BlockSchema>, ctx: &WalkContext) -> Value {
+        self.register_azs(ctx);
+        self.seen.insert(r.address.clone());
+        self.records.insert(r.address.clone(), (r.depends_on.clone(), r.resource_address.clone()));
+        let prior = self.prior.get(&r.address);
+        let base = ResourceChange {
+            address: r.address.clone(),
+            module_address: module_address(r),
+            mode: if r.mode == plcli_config::ResourceMode::Data { "data".into() } else { "managed".into() },
+            ty: r.ty.clone(),
+            name: r.name.clone(),
+            index: index_json(&r.key),
+            provider: r.provider.clone(),
+            action: Action::NoOp,
+            before: prior.map(|p| p.attributes.clone()),
+            after: None,
+            replace_paths: Vec::new(),
+            reason: None,
+        };
+        if self.opts.destroy {
+            return prior.map(|p| p.attributes.clone()).unwrap_or(Value::Unknown);
+        }
+        if base.mode == "data" {
+            let mut ch = base;
+            ch.action = Action::Read;
+            let value = if r.config.is_wholly_known() || schema.is_some() && known_inputs(&r.config, schema) {
+                match ctx.callers.get(&r.provider) {
+                    Some(c) if schema.is_some() => {
+                        let caller = crate::sim_caller(c, &ctx.simulation);
+                        match self.world.read_data(&caller, &r.ty, &r.config) {
+                            Ok(v) => v,
+                            Err(e) => {
+                                self.diags.push(
+                                    Diagnostic::error("data_source_error", format!("Error reading {}: {}: {}", r.address, e.code, e.message))
+                                        .with_span(r.span)
+                                        .with_detail(format!("{} {}", e.code, e.message)),
+                                );
+                                Value::Unknown
+                            }
+                        }
+                    }
+                    _ => Value::Unknown,
+                }
+            } else {
+                r.config.clone()
+            };
+            ch.after = Some(value.clone());
+            ch.before = None;
+            self.changes.push(ch);
+            return value;
+        }
+        let (ignore, ignore_all) = (self.lifecycle)(r);
+        let config = with_tags_all(&r.config, schema, ctx.callers.get(&r.provider));
+        let force = self.opts.replace.iter().any(|a| a == &r.address);
+        let d = diff(prior.map(|p| &p.attributes), &config, &r.configured, schema, &ignore, ignore_all, force && prior.is_some(), r.create_before_destroy);
+        let mut ch = base;
+        ch.action = d.action;
+        ch.after = Some(d.after.clone());
+        ch.replace_paths = d.replace_paths;
+        if force && prior.is_some() {
+            ch.reason = Some("replace_by_request".into());
+        } else if ch.action.is_replace() {
+            ch.reason = Some("replace_because_cannot_update".into());
+        }
+        if ch.action.is_replace() && r.prevent_destroy {
+            self.diags.push(
+                Diagnostic::error("prevent_destroy", "Instance cannot be destroyed")
+                    .with_span(r.span)
+                    .with_detail(format!("Resource {} has lifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed (replaced because of {}).", r.address, ch.replace_paths.join(", ")))
+                    .with_help("to avoid this error and continue with the plan, either disable lifecycle.prevent_destroy or reduce the scope of the plan using --target"),
+            );
+        }
+        self.changes.push(ch);
+        // An opaque type's attributes are unknown until apply (SPEC §2.3).
+        if schema.is_none() && prior.is_none() {
+            return Value::Unknown;
+        }
+        d.after
+    }
+}
+
+/// `tags_all` as the provider plans it: the provider's `default_tags` merged with `tags`.
+pub(crate) fn with_tags_all(config: &Value, schema: Option<&BlockSchema>, caller: Option<&plcli_graph::Caller>) -> Value {
+    if !schema.is_some_and(|s| s.attributes.contains_key("tags_all")) {
+        return config.clone();
+    }
+    let Value::Object(mut m) = config.clone() else { return config.clone() };
+    let tags = m.get("tags").cloned().unwrap_or(Value::Null);
+    if !tags.is_wholly_known() {
+        return Value::Object(m);
+    }
+    let mut all: BTreeMap<String, Value> = caller.map(|c| c.default_tags.iter().map(|(k, v)| (k.clone(), Value::string(v))).collect()).unwrap_or_default();
+    if let Some(t) = tags.as_map() {
+        for (k, v) in t {
+            all.insert(k.clone(), v.clone());
+        }
+    }
+    m.insert("tags_all".into(), Value::Map(all));
+    Value::Object(m)
+}
+
+/// Whether a data source's identifying arguments are known (computed ones may stay unknown).
+fn known_inputs(config: &Value, schema: Option<&BlockSchema>) -> bool {
+    let Some(schema) = schema else { return false };
+    config.as_map().is_some_and(|m| m.iter().all(|(k, v)| v.is_wholly_known() || schema.attributes.get(k).is_some_and(|a| a.computed && !a.optional) || schema.attributes.get(k).is_some_and(|a| a.computed && v.is_unknown())))
+}
+
+/// Refreshes, walks the configuration and diffs every instance (SPEC §4 `plan`).
+pub fn plan(_ws: &Workspace, loaded: &Loaded, state: &State, world: &mut World, opts: &PlanOptions) -> Planned {
+    let (prior, drift) = refresh(state, world, opts.refresh);
+    let root = &loaded.module;
+    let lifecycle = |r: &InstanceRecord| -> (Vec<String>, bool) {
+        let mut m = root;
+        for (call, _) in &r.module {
+            match m.calls.get(call).map(|c| &c.module) {
+                Some(plcli_config::ModuleSource::Loaded(child)) => m = child,
+                _ => return (Vec::new(), false),
+            }
+        }
+        match m.resource(r.mode, &r.ty, &r.name) {
+            Some(res) => (res.lifecycle.ignore_changes.iter().map(|(n, _)| n.clone()).collect(), res.lifecycle.ignore_all),
+            None => (Vec::new(), false),
+        }
+    };
+    let mut hook = PlanHook { prior: &prior, world, opts, changes: Vec::new(), seen: HashSet::new(), diags: Diagnostics::new(), records: BTreeMap::new(), azs_registered: false, lifecycle: &lifecycle };
+    let wopts = WalkOptions { mode: WalkMode::Plan, vars: &loaded.vars, root_dir: loaded.module.dir.clone() };
+    let (eval, walk_diags) = walk(root, &wopts, &mut hook);
+    let mut diags = loaded.warnings.clone();
+    diags.extend(walk_diags);
+    diags.extend(std::mem::take(&mut hook.diags));
+    let mut changes = std::mem::take(&mut hook.changes);
+    let seen = std::mem::take(&mut hook.seen);
+    let records = std::mem::take(&mut hook.records);
+    // Deletions: everything in a destroy plan; otherwise what the configuration lost.
+    for (addr, inst) in &prior {
+        if inst.mode == "data" {
+            continue;
+        }
+        if opts.destroy || !seen.contains(addr) {
+            let reason = if opts.destroy {
+                None
+            } else if state_resource_declared(&changes, inst) {
+                Some(if inst.index_key.is_string() { "delete_because_each_key" } else { "delete_because_count_index" }.to_string())
+            } else {
+                Some("delete_because_no_resource_config".to_string())
+            };
+            changes.push(ResourceChange {
+                address: addr.clone(),
+                module_address: inst.module.clone(),
+                mode: inst.mode.clone(),
+                ty: inst.ty.clone(),
+                name: inst.name.clone(),
+                index: inst.index_key.clone(),
+                provider: inst.provider.clone(),
+                action: Action::Delete,
+                before: Some(inst.attributes.clone()),
+                after: None,
+                replace_paths: Vec::new(),
+                reason,
+            });
+        }
+    }
+    if opts.destroy {
+        changes.retain(|c| c.action == Action::Delete);
+        for r in &eval.instances {
+            if r.prevent_destroy && prior.contains_key(&r.address) {
+                diags.push(
+                    Diagnostic::error("prevent_destroy", "Instance cannot be destroyed")
+                        .with_span(r.span)
+                        .with_detail(format!("Resource {} has lifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed.", r.address))
+                        .with_help("to destroy it, remove prevent_destroy first"),
+                );
+            }
+        }
+    }
+    if !opts.targets.is_empty() {
+        restrict_to_targets(&mut changes, &opts.targets, &records, state);
+    }
+    changes.sort_by(|a, b| a.address.cmp(&b.address));
+    let mut outputs = Vec::new();
+    if opts.destroy {
+        for (name, o) in &state.outputs {
+            outputs.push(OutputChange { name: name.clone(), before: Some(o.value.clone()), after: None, sensitive: o.sensitive });
+        }
+    } else {
+        for (name, (v, sensitive)) in &eval.outputs {
+            outputs.push(OutputChange { name: name.clone(), before: state.outputs.get(name).map(|o| o.value.clone()), after: Some(v.clone()), sensitive: *sensitive });
+        }
+        for (name, o) in &state.outputs {
+            if !eval.outputs.contains_key(name) {
+                outputs.push(OutputChange { name: name.clone(), before: Some(o.value.clone()), after: None, sensitive: o.sensitive });
+            }
+        }
+    }
+    let plan = Plan {
+        changes,
+        drift,
+        outputs,
+        destroy: opts.destroy,
+        lineage: state.lineage.clone(),
+        serial: state.serial,
+        targets: opts.targets.clone(),
+        replace: opts.replace.clone(),
+        refresh: opts.refresh,
+        variables: loaded.vars.values.clone(),
+    };
+    Planned { plan, eval, diags, prior }
+}
+
+fn state_resource_declared(changes: &[ResourceChange], inst: &InstanceState) -> bool {
+    changes.iter().any(|c| c.ty == inst.ty && c.name == inst.name && c.module_address == inst.module && c.mode == inst.mode)
+}
+
+/// `--target`: keep changes of the targeted instances (a resource address targets all of its
+/// instances) and of what they depend on; everything else becomes a no-op.
+fn restrict_to_targets(changes: &mut [ResourceChange], targets: &[String], records: &BTreeMap<String, (BTreeSet<String>, String)>, state: &State) {
+    let matches_target = |addr: &str, res_addr: &str| targets.iter().any(|t| t == addr || t == res_addr || addr.starts_with(&format!("{t}.")) || addr.starts_with(&format!("{t}[")));
+    let mut keep_resources: BTreeSet<String> = BTreeSet::new();
+    let mut queue: Vec<String> = Vec::new();
+    for (addr, (_, res)) in records {
+        if matches_target(addr, res) {
+            queue.push(addr.clone());
+        }
+    }
+    for (addr, inst) in &state.instances {
+        let res = addr.split('[').next().unwrap_or(addr).to_string();
+        if matches_target(addr, &res) {
+            queue.push(addr.clone());
+        }
+        let _ = inst;
+    }
+    let mut keep: BTreeSet<String> = BTreeSet::new();
+    while let Some(a) = queue.pop() {
+        if !keep.insert(a.clone()) {
+            continue;
+        }
+        if let Some((deps, _)) = records.get(&a) {
+            for d in deps {
+                if keep_resources.insert(d.clone()) {
+                    for (addr2, (_, res2)) in records {
+                        let static_res = strip_keys(res2);
+                        if static_res == *d {
+                            queue.push(addr2.clone());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for c in changes.iter_mut() {
+        if !keep.contains(&c.address) {
+            c.action = Action::NoOp;
+            c.after = c.before.clone();
+            c.replace_paths.clear();
+        }
+    }
+}
+
+/// `module.a["x"].aws_vpc.b` → `module.a.aws_vpc.b` (the static resource address).
+fn strip_keys(addr: &str) -> String {
+    let mut out = String::with_capacity(addr.len());
+    let mut depth = 0;
+    for c in addr.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth -= 1,
+            c if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}

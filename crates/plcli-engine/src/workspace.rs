@@ -1,0 +1,190 @@
+//! A root's files: configuration, variables, state, world, locks and the journal.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use plcli_config::variables::{CliVar, VarValues};
+use plcli_config::Module;
+use plcli_sim::World;
+use plcli_state::{atomic_write, Journal, Lock, State};
+use plcli_syntax::{Diagnostic, Diagnostics, SourceMap};
+
+/// Where a root's files are and how to reach them.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    pub dir: PathBuf,
+    pub state_path: PathBuf,
+    pub world_path: PathBuf,
+    pub cli_vars: Vec<CliVar>,
+    pub env: Vec<(String, String)>,
+    pub lock_timeout: Duration,
+}
+
+/// A file plcli cannot use, or a lock it cannot take.
+#[derive(Debug, Clone)]
+pub struct WorkspaceError(pub Diagnostic);
+
+impl From<WorkspaceError> for Diagnostics {
+    fn from(e: WorkspaceError) -> Diagnostics {
+        e.0.into()
+    }
+}
+
+fn file_error(code: &'static str, summary: String, detail: String) -> WorkspaceError {
+    WorkspaceError(Diagnostic::error(code, summary).with_detail(detail).with_help("plcli never overwrites a file it cannot read: fix or move it, or point --state/--world elsewhere"))
+}
+
+/// The configuration and variable values of a root.
+pub struct Loaded {
+    pub sources: SourceMap,
+    pub module: Module,
+    pub vars: VarValues,
+    /// Warnings found while loading.
+    pub warnings: Diagnostics,
+}
+
+impl Workspace {
+    /// Defaults of SPEC §4/§5: `plcli.state.json` and `.plcli/world.json` in the root.
+    pub fn new(dir: &Path, state: Option<&Path>, world: Option<&Path>) -> Workspace {
+        Workspace {
+            dir: dir.to_path_buf(),
+            state_path: state.map(Path::to_path_buf).unwrap_or_else(|| dir.join("plcli.state.json")),
+            world_path: world.map(Path::to_path_buf).unwrap_or_else(|| dir.join(".plcli").join("world.json")),
+            cli_vars: Vec::new(),
+            env: Vec::new(),
+            lock_timeout: Duration::ZERO,
+        }
+    }
+
+    pub fn journal_path(&self) -> PathBuf {
+        PathBuf::from(format!("{}.journal", self.state_path.display()))
+    }
+
+    fn lock_path(p: &Path) -> PathBuf {
+        PathBuf::from(format!("{}.lock", p.display()))
+    }
+
+    /// Loads and decodes the configuration and the root variables; errors stop here.
+    pub fn load(&self, require_vars: bool) -> Result<Loaded, (SourceMap, Diagnostics)> {
+        let mut sources = SourceMap::new();
+        let (module, mut diags) = plcli_config::load_config(&self.dir, &mut sources);
+        if diags.has_errors() {
+            return Err((sources, diags));
+        }
+        let (vars, var_diags) = plcli_config::variables::collect(&module, &self.dir, &self.env, &self.cli_vars, &mut sources);
+        diags.extend(var_diags);
+        if require_vars {
+            for name in &vars.missing {
+                let v = &module.variables[name];
+                diags.push(
+                    Diagnostic::error("no_value_for_required_variable", "No value for required variable")
+                        .with_span(v.span)
+                        .with_detail(format!("The root module input variable \"{name}\" is not set, and has no default value."))
+                        .with_help(format!("use --var {name}=..., a --var-file, TF_VAR_{name} or a terraform.tfvars file")),
+                );
+            }
+        }
+        if diags.has_errors() {
+            return Err((sources, diags));
+        }
+        Ok(Loaded { sources, module, vars, warnings: diags })
+    }
+
+    /// Takes the state lock (and the world lock when `world` is set).
+    pub fn lock(&self, operation: &str, world: bool) -> Result<Vec<Lock>, WorkspaceError> {
+        let mut locks = Vec::new();
+        let lock_err = |e: plcli_state::LockError| {
+            WorkspaceError(
+                Diagnostic::error("lock_held", "Error acquiring the state lock")
+                    .with_detail(e.to_string())
+                    .with_help("wait for the other plcli to finish, or raise --lock-timeout; if no plcli runs, remove the .lock file"),
+            )
+        };
+        if let Some(dir) = self.state_path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        locks.push(Lock::acquire(&Self::lock_path(&self.state_path), operation, self.lock_timeout).map_err(lock_err)?);
+        if world {
+            if let Some(dir) = self.world_path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                let _ = std::fs::create_dir_all(dir);
+            }
+            locks.push(Lock::acquire(&Self::lock_path(&self.world_path), operation, self.lock_timeout).map_err(lock_err)?);
+        }
+        Ok(locks)
+    }
+
+    /// Reads the state (a new one when there is none).
+    pub fn read_state(&self) -> Result<State, WorkspaceError> {
+        match State::load(&self.state_path) {
+            Ok(Some(s)) => Ok(s),
+            Ok(None) => Ok(State::new()),
+            Err(e) => Err(file_error("invalid_state", format!("Cannot use state file {}", self.state_path.display()), e.to_string())),
+        }
+    }
+
+    /// Reads the world (a fresh one when there is none).
+    pub fn read_world(&self) -> Result<World, WorkspaceError> {
+        let path = &self.world_path;
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(World::new()),
+            Err(e) => return Err(file_error("invalid_world", format!("Cannot read world file {}", path.display()), e.to_string())),
+        };
+        let json: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| file_error("invalid_world", format!("World file {} is not valid JSON", path.display()), e.to_string()))?;
+        World::from_json(&json).map_err(|e| file_error("invalid_world", format!("Cannot use world file {}", path.display()), e.to_string()))
+    }
+
+    pub fn write_world(&self, world: &World) -> Result<(), WorkspaceError> {
+        let mut bytes = serde_json::to_vec_pretty(&world.to_json()).unwrap_or_default();
+        bytes.push(b'\n');
+        atomic_write(&self.world_path, &bytes).map_err(|e| file_error("write_failed", format!("Cannot write world file {}", self.world_path.display()), e.to_string()))
+    }
+
+    pub fn write_state(&self, state: &State) -> Result<(), WorkspaceError> {
+        state.save(&self.state_path).map_err(|e| file_error("write_failed", format!("Cannot write state file {}", self.state_path.display()), e.to_string()))
+    }
+
+    /// Finishes an apply that a crash interrupted: replays the journal into the state and
+    /// world files, then removes it. Must hold both locks. Returns whether there was one.
+    pub fn recover(&self) -> Result<bool, WorkspaceError> {
+        let jpath = self.journal_path();
+        let entries = match Journal::replay(&jpath) {
+            Ok(Some(e)) => e,
+            Ok(None) => return Ok(false),
+            Err(e) => return Err(file_error("invalid_journal", format!("Cannot replay journal {}", jpath.display()), e.to_string())),
+        };
+        let mut state = self.read_state()?;
+        let mut world = self.read_world()?;
+        for e in &entries {
+            apply_record(&mut state, &mut world, e).map_err(|m| file_error("invalid_journal", format!("Cannot replay journal {}", jpath.display()), m))?;
+        }
+        state.serial += 1;
+        self.write_world(&world)?;
+        self.write_state(&state)?;
+        let _ = std::fs::remove_file(&jpath);
+        Ok(true)
+    }
+}
+
+/// Applies one journal record to the in-memory state and world.
+pub(crate) fn apply_record(state: &mut State, world: &mut World, e: &serde_json::Value) -> Result<(), String> {
+    if let Some(objs) = e.get("world").and_then(|w| w.as_object()) {
+        for (id, o) in objs {
+            world.apply_object_json(id, o).map_err(|e| e.to_string())?;
+        }
+    }
+    if let Some(meta) = e.get("meta") {
+        world.apply_meta_json(meta).map_err(|e| e.to_string())?;
+    }
+    if let Some(insts) = e.get("state").and_then(|s| s.as_object()) {
+        for (addr, inst) in insts {
+            if inst.is_null() {
+                state.instances.remove(addr);
+            } else {
+                let i = crate::apply::instance_from_json(inst).ok_or_else(|| format!("bad state record for {addr}"))?;
+                state.instances.insert(addr.clone(), i);
+            }
+        }
+    }
+    Ok(())
+}

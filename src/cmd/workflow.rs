@@ -1,0 +1,310 @@
+//! `plcli plan`, `plcli apply`, `plcli destroy`.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::Args;
+use plcli_engine::{PlanOptions, Planned, Workspace};
+use plcli_plan::{render, to_json};
+use plcli_syntax::{Diagnostic, Diagnostics, SourceMap};
+
+use crate::ui::Ui;
+use crate::GlobalArgs;
+
+/// The workspace of the global options.
+pub fn workspace(global: &GlobalArgs, lock_timeout: Duration) -> Workspace {
+    let mut ws = Workspace::new(&global.dir, global.state.as_deref(), global.world.as_deref());
+    ws.cli_vars = super::cli_vars();
+    ws.env = super::tf_var_env();
+    ws.lock_timeout = lock_timeout;
+    ws
+}
+
+/// Parses `--lock-timeout` values: `0s`, `500ms`, `5s`, `2m`, or plain seconds.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let (num, unit) = match s.find(|c: char| !c.is_ascii_digit() && c != '.') {
+        Some(i) => (&s[..i], &s[i..]),
+        None => (s, "s"),
+    };
+    let n: f64 = num.parse().map_err(|_| format!("invalid duration \"{s}\": use e.g. 0s, 500ms, 5s, 2m"))?;
+    let secs = match unit {
+        "ms" => n / 1000.0,
+        "s" => n,
+        "m" => n * 60.0,
+        "h" => n * 3600.0,
+        _ => return Err(format!("invalid duration \"{s}\": use e.g. 0s, 500ms, 5s, 2m")),
+    };
+    Ok(Duration::from_secs_f64(secs))
+}
+
+#[derive(Args, Debug)]
+pub struct PlanArgs {
+    /// Save the plan to FILE, for `plcli apply FILE`.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Print the plan as JSON, in the shape of `terraform show -json` for plans.
+    #[arg(long)]
+    pub json: bool,
+    /// Plan to destroy every managed object.
+    #[arg(long)]
+    pub destroy: bool,
+    /// Limit the plan to ADDR and what it depends on (repeatable).
+    #[arg(long = "target", value_name = "ADDR")]
+    pub targets: Vec<String>,
+    /// Plan to replace the instance at ADDR even if nothing forces it (repeatable).
+    #[arg(long = "replace", value_name = "ADDR")]
+    pub replace: Vec<String>,
+    /// Read every object back from the world before planning (--refresh=false skips it).
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    pub refresh: bool,
+    /// Exit 2 when the plan has changes, 0 when it has none.
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+    /// How long to wait for the state lock (e.g. 5s).
+    #[arg(long, default_value = "0s", value_parser = parse_duration, value_name = "DURATION")]
+    pub lock_timeout: Duration,
+}
+
+#[derive(Args, Debug)]
+pub struct ApplyArgs {
+    /// Apply without asking for confirmation.
+    #[arg(long)]
+    pub auto_approve: bool,
+    /// How long to wait for the state and world locks (e.g. 5s).
+    #[arg(long, default_value = "0s", value_parser = parse_duration, value_name = "DURATION")]
+    pub lock_timeout: Duration,
+    /// A plan saved with `plcli plan --out FILE`.
+    #[arg(value_name = "PLANFILE")]
+    pub plan_file: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct DestroyArgs {
+    /// Destroy without asking for confirmation.
+    #[arg(long)]
+    pub auto_approve: bool,
+    /// How long to wait for the state and world locks (e.g. 5s).
+    #[arg(long, default_value = "0s", value_parser = parse_duration, value_name = "DURATION")]
+    pub lock_timeout: Duration,
+}
+
+fn fail(ui: &Ui, diags: &Diagnostics, sources: &SourceMap) -> u8 {
+    ui.print_diagnostics(&diags.clone().sorted(), sources);
+    1
+}
+
+/// Loads everything a plan needs, recovering an interrupted apply first.
+struct Session {
+    ws: Workspace,
+    loaded: plcli_engine::Loaded,
+    state: plcli_state::State,
+    world: plcli_sim::World,
+    _locks: Vec<plcli_state::Lock>,
+}
+
+fn open(global: &GlobalArgs, lock_timeout: Duration, operation: &str, write_world: bool, ui: &Ui) -> Result<Session, u8> {
+    let ws = workspace(global, lock_timeout);
+    let loaded = match ws.load(true) {
+        Ok(l) => l,
+        Err((sources, diags)) => return Err(fail(ui, &diags, &sources)),
+    };
+    let empty = SourceMap::new();
+    let journal = ws.journal_path().exists();
+    let locks = ws.lock(operation, write_world || journal).map_err(|e| fail(ui, &e.into(), &empty))?;
+    if journal {
+        match ws.recover() {
+            Ok(true) => eprintln!("plcli: finished recording an apply that was interrupted (journal {} replayed)", ws.journal_path().display()),
+            Ok(false) => {}
+            Err(e) => return Err(fail(ui, &e.into(), &empty)),
+        }
+    }
+    let state = ws.read_state().map_err(|e| fail(ui, &e.into(), &empty))?;
+    let world = ws.read_world().map_err(|e| fail(ui, &e.into(), &empty))?;
+    Ok(Session { ws, loaded, state, world, _locks: locks })
+}
+
+fn make_plan(s: &mut Session, opts: &PlanOptions) -> Planned {
+    plcli_engine::plan(&s.ws, &s.loaded, &s.state, &mut s.world, opts)
+}
+
+pub fn run_plan(global: &GlobalArgs, args: &PlanArgs, ui: &Ui) -> u8 {
+    let mut s = match open(global, args.lock_timeout, "plan", false, ui) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let opts = PlanOptions { destroy: args.destroy, targets: args.targets.clone(), replace: args.replace.clone(), refresh: args.refresh };
+    let planned = make_plan(&mut s, &opts);
+    ui.print_diagnostics(&planned.diags.clone().sorted(), &s.loaded.sources);
+    if planned.diags.has_errors() {
+        return 1;
+    }
+    if args.json {
+        println!("{}", serde_json::to_string(&to_json(&planned.plan, &Default::default())).unwrap_or_default());
+    } else {
+        print!("{}", render(&planned.plan));
+    }
+    if let Some(out) = &args.out {
+        let mut bytes = serde_json::to_vec_pretty(&planned.plan.to_saved()).unwrap_or_default();
+        bytes.push(b'\n');
+        if let Err(e) = plcli_state::atomic_write(out, &bytes) {
+            eprintln!("plcli: cannot write plan file {}: {e}", out.display());
+            return 1;
+        }
+        if !args.json {
+            println!("\nSaved the plan to: {}\n\nTo perform exactly these actions, run the following command to apply:\n    plcli apply \"{}\"", out.display(), out.display());
+        }
+    }
+    if args.detailed_exitcode && planned.plan.has_changes() {
+        2
+    } else {
+        0
+    }
+}
+
+fn confirm(auto_approve: bool, question: &str) -> Result<bool, String> {
+    if auto_approve {
+        return Ok(true);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err("plcli needs --auto-approve when it is not run on a terminal (it cannot ask for confirmation)".into());
+    }
+    print!("\n{question}\n  plcli will perform the actions described above.\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ");
+    let _ = std::io::stdout().flush();
+    let mut line = String::new();
+    let _ = std::io::stdin().read_line(&mut line);
+    Ok(line.trim() == "yes")
+}
+
+fn execute(s: &mut Session, planned: &Planned, ui: &Ui, destroy: bool) -> u8 {
+    let mut stdout = std::io::stdout();
+    let mut log = |line: &str| {
+        let _ = writeln!(stdout, "{line}");
+    };
+    let report = plcli_engine::apply(&s.ws, &s.loaded, &mut s.state, &mut s.world, &planned.plan, &planned.prior, &mut log);
+    ui.print_diagnostics(&report.diags.clone().sorted(), &s.loaded.sources);
+    if report.diags.has_errors() {
+        println!("\nApply stopped with errors: {} added, {} changed, {} destroyed; the state records what completed.", report.added, report.changed, report.destroyed);
+        return 1;
+    }
+    if destroy {
+        println!("\nDestroy complete! Resources: {} destroyed.", report.destroyed);
+    } else {
+        println!("\nApply complete! Resources: {} added, {} changed, {} destroyed.", report.added, report.changed, report.destroyed);
+        if !s.state.outputs.is_empty() {
+            println!("\nOutputs:\n");
+            for (k, o) in &s.state.outputs {
+                let v = if o.sensitive { "<sensitive>".to_string() } else { plcli_plan::render_value(&o.value, 0) };
+                println!("{k} = {v}");
+            }
+        }
+    }
+    0
+}
+
+pub fn run_apply(global: &GlobalArgs, args: &ApplyArgs, ui: &Ui) -> u8 {
+    let mut s = match open(global, args.lock_timeout, "apply", true, ui) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let (planned, from_file) = match &args.plan_file {
+        Some(path) => match saved_plan(&mut s, path) {
+            Ok(p) => (p, true),
+            Err(d) => return fail(ui, &d.into(), &s.loaded.sources),
+        },
+        None => (make_plan(&mut s, &PlanOptions { refresh: true, ..PlanOptions::default() }), false),
+    };
+    ui.print_diagnostics(&planned.diags.clone().sorted(), &s.loaded.sources);
+    if planned.diags.has_errors() {
+        return 1;
+    }
+    if !from_file {
+        print!("{}", render(&planned.plan));
+        if planned.plan.has_changes() {
+            match confirm(args.auto_approve, "Do you want to perform these actions?") {
+                Ok(true) => {}
+                Ok(false) => {
+                    println!("\nApply cancelled.");
+                    return 1;
+                }
+                Err(m) => {
+                    eprintln!("Error: {m}");
+                    return 1;
+                }
+            }
+        }
+    }
+    println!();
+    execute(&mut s, &planned, ui, planned.plan.destroy)
+}
+
+pub fn run_destroy(global: &GlobalArgs, args: &DestroyArgs, ui: &Ui) -> u8 {
+    let mut s = match open(global, args.lock_timeout, "destroy", true, ui) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let planned = make_plan(&mut s, &PlanOptions { destroy: true, refresh: true, ..PlanOptions::default() });
+    ui.print_diagnostics(&planned.diags.clone().sorted(), &s.loaded.sources);
+    if planned.diags.has_errors() {
+        return 1;
+    }
+    print!("{}", render(&planned.plan));
+    if planned.plan.has_changes() {
+        match confirm(args.auto_approve, "Do you really want to destroy all resources?") {
+            Ok(true) => {}
+            Ok(false) => {
+                println!("\nDestroy cancelled.");
+                return 1;
+            }
+            Err(m) => {
+                eprintln!("Error: {m}");
+                return 1;
+            }
+        }
+    }
+    println!();
+    execute(&mut s, &planned, ui, true)
+}
+
+/// Reads a saved plan, refuses it when the state moved on, and re-derives it against the
+/// same state without refreshing; the actions must be the ones saved.
+fn saved_plan(s: &mut Session, path: &Path) -> Result<Planned, Diagnostic> {
+    let bad = |m: String| Diagnostic::error("invalid_plan_file", format!("Cannot use plan file {}", path.display())).with_detail(m);
+    let text = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
+    let j: serde_json::Value = serde_json::from_slice(&text).map_err(|e| bad(format!("not a plcli plan file: {e}")))?;
+    if j.get("plcli_plan_version").and_then(|v| v.as_u64()) != Some(1) {
+        return Err(bad("not a plcli plan file (no plcli_plan_version 1)".into()));
+    }
+    let lineage = j.get("lineage").and_then(|v| v.as_str()).unwrap_or("");
+    let serial = j.get("serial").and_then(|v| v.as_u64()).unwrap_or(u64::MAX);
+    if lineage != s.state.lineage && !(serial == 0 && s.state.serial == 0) || serial != s.state.serial {
+        return Err(Diagnostic::error("saved_plan_stale", "Saved plan is stale")
+            .with_detail(format!("The plan was made against state serial {serial} (lineage {lineage}), but the state is now at serial {} (lineage {}). Something was applied after the plan was saved.", s.state.serial, s.state.lineage))
+            .with_help("run plcli plan again"));
+    }
+    let strings = |k: &str| -> Vec<String> { j.get(k).and_then(|v| v.as_array()).map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default() };
+    if let Some(vars) = j.get("variables").and_then(|v| v.as_object()) {
+        for (k, v) in vars {
+            if let Some(decl) = s.loaded.module.variables.get(k) {
+                if let Ok(val) = decl.ty.convert(&plcli_lang::Value::from_json(v)) {
+                    s.loaded.vars.values.insert(k.clone(), val);
+                }
+            }
+        }
+    }
+    let opts = PlanOptions { destroy: j.get("destroy").and_then(|v| v.as_bool()).unwrap_or(false), targets: strings("targets"), replace: strings("replace"), refresh: false };
+    let planned = make_plan(s, &opts);
+    let saved: Vec<(String, Vec<String>)> = j
+        .get("changes")
+        .and_then(|c| c.as_array())
+        .map(|a| a.iter().map(|c| (c["address"].as_str().unwrap_or("").to_string(), c["actions"].as_array().map(|x| x.iter().filter_map(|y| y.as_str().map(str::to_string)).collect()).unwrap_or_default())).collect())
+        .unwrap_or_default();
+    let now: Vec<(String, Vec<String>)> = planned.plan.changes.iter().map(|c| (c.address.clone(), c.action.actions().into_iter().map(str::to_string).collect())).collect();
+    if saved != now {
+        return Err(Diagnostic::error("saved_plan_stale", "Saved plan no longer matches the configuration")
+            .with_detail("The configuration (or the variables) changed since the plan was saved, so the saved actions are not the ones plcli would now take.")
+            .with_help("run plcli plan again"));
+    }
+    Ok(planned)
+}
