@@ -402,7 +402,9 @@ impl<'a> Evaluator<'a> {
         if name == "templatefile" {
             return self.templatefile(args, span);
         }
-        let ctx = self.scope.func_context();
+        let mut ctx = self.scope.func_context();
+        // uuid() is derived from its call site, so each call gives its own stable value.
+        ctx.call_site = format!("{}:{}", span.file.0, span.start);
         functions::call(name, args, &ctx).map_err(|e| {
             let at = e.arg.and_then(|i| arg_exprs.get(i)).map(|a| self.span(*a)).unwrap_or_else(|| self.span(f));
             let summary = if e.arg.is_some() { "Invalid function argument" } else { "Error in function call" };
