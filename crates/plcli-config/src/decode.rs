@@ -474,6 +474,9 @@ fn take_attrs(body: Body, names: &[&str]) -> (Body, BTreeMap<String, Attribute>)
 fn literal_string(file: FileId, attr: &Attribute, diags: &mut Diagnostics) -> Option<String> {
     match &attr.value {
         Expression::String(s) => Some(s.as_str().to_string()),
+        e @ (Expression::HeredocTemplate(_) | Expression::StringTemplate(_)) if plcli_eval::Evaluator::new(file, &plcli_eval_noscope()).eval(e).is_ok() => {
+            plcli_eval::Evaluator::new(file, &plcli_eval_noscope()).eval(e).ok().and_then(|v| v.as_str().map(str::to_string))
+        }
         other => {
             diags.push(
                 Diagnostic::error("invalid_literal", format!("Invalid value for \"{}\"", attr.key.as_str()))

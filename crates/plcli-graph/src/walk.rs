@@ -11,7 +11,7 @@ use plcli_config::{Module, ModuleSource, Resource};
 use plcli_eval::{did_you_mean, references_with_bound, span_of, Evaluator, Reference, ResourceMode, Scope, Subject};
 use plcli_lang::functions::FuncContext;
 use plcli_lang::{format_number, Value};
-use plcli_syntax::hcl_edit::expr::Expression;
+use plcli_syntax::hcl_edit::expr::{Expression, TraversalOperator};
 use plcli_syntax::hcl_edit::structure::{Body, Structure};
 use plcli_syntax::{Diagnostic, Diagnostics, FileId, Span};
 
@@ -1177,6 +1177,70 @@ impl<'a> Walker<'a> {
         }
     }
 
+    /// `module.a[...].module.b.TYPE.NAME[...]` as an address, when it names a declared
+    /// resource of a loaded child module.
+    fn module_resource_address(&mut self, file: FileId, expr: &Expression) -> Option<String> {
+        let Expression::Traversal(t) = expr else { return None };
+        let Expression::Variable(root) = &t.expr else { return None };
+        if root.as_str() != "module" {
+            return None;
+        }
+        let mut out = String::from("module");
+        let mut module = self.root;
+        let mut ops = t.operators.iter().map(|o| o.value()).peekable();
+        let mut steps: Vec<String> = Vec::new();
+        // module NAME [key] (module NAME [key])* TYPE NAME [key]
+        loop {
+            let Some(TraversalOperator::GetAttr(name)) = ops.next() else { return None };
+            let call = module.calls.get(name.as_str())?;
+            out.push('.');
+            out.push_str(name.as_str());
+            if let Some(TraversalOperator::Index(e)) = ops.peek() {
+                let key = Evaluator::new(file, &crate::walk::NoRefs).eval(e).ok()?;
+                out.push_str(&match key {
+                    Value::Number(n) => format!("[{}]", format_number(n)),
+                    Value::String(s) => format!("[{}]", serde_json_string(&s)),
+                    _ => return None,
+                });
+                ops.next();
+            }
+            let ModuleSource::Loaded(child) = &call.module else { return None };
+            module = child;
+            match ops.peek() {
+                Some(TraversalOperator::GetAttr(next)) if next.as_str() == "module" => {
+                    ops.next();
+                    out.push_str(".module");
+                }
+                _ => break,
+            }
+        }
+        for op in ops {
+            match op {
+                TraversalOperator::GetAttr(a) => steps.push(format!(".{}", a.as_str())),
+                TraversalOperator::Index(e) => match Evaluator::new(file, &crate::walk::NoRefs).eval(e).ok()? {
+                    Value::Number(n) => steps.push(format!("[{}]", format_number(n))),
+                    Value::String(s) => steps.push(format!("[{}]", serde_json_string(&s))),
+                    _ => return None,
+                },
+                TraversalOperator::LegacyIndex(i) => steps.push(format!("[{}]", i.value())),
+                _ => return None,
+            }
+        }
+        let (ty, name) = (steps.first()?.strip_prefix('.')?.to_string(), steps.get(1)?.strip_prefix('.')?.to_string());
+        if module.resource(ResourceMode::Managed, &ty, &name).is_none() {
+            let addrs: Vec<String> = module.resources.values().map(|r| r.address()).collect();
+            let mut d = Diagnostic::error("undeclared_reference", "Reference to undeclared resource")
+                .with_span(span_of(file, expr))
+                .with_detail(format!("{out} declares no resource \"{ty}\" \"{name}\"."));
+            if let Some(s) = did_you_mean(&format!("{ty}.{name}"), addrs.iter().map(String::as_str)) {
+                d = d.with_help(format!("did you mean `{s}`?"));
+            }
+            self.diags.push(d);
+            return Some(String::new());
+        }
+        Some(format!("{out}.{}", steps.concat().trim_start_matches('.')))
+    }
+
     fn eval_plcli_block(&mut self, b: &plcli_config::PlcliBlock) -> PlcliValue {
         const ALLOWED: &[(&str, &[&str])] = &[
             ("simulation", &["region", "default_account", "profiles"]),
@@ -1254,6 +1318,11 @@ impl<'a> Walker<'a> {
 
     fn plcli_attr(&mut self, inst: &ModInst, file: FileId, expr: &Expression) -> PlcliAttr {
         let path: ModPath = Vec::new();
+        // plcli blocks may name a resource inside a module by its address:
+        // module.consumer.aws_subnet.this["a"] (Terraform itself cannot refer to those).
+        if let Some(addr) = self.module_resource_address(file, expr) {
+            return PlcliAttr { value: Value::Unknown, reference: Some(addr), span: span_of(file, expr) };
+        }
         let deps = self.deps_of(&path, file, expr, &[]);
         let reference = match (expr, deps.as_slice()) {
             (Expression::Traversal(_), [NodeKey::Resource(..)]) => {
@@ -1296,6 +1365,15 @@ fn collect_body_refs(file: FileId, body: &Body, bound: &[String], out: &mut Vec<
             Structure::Attribute(a) => out.extend(references_with_bound(file, &a.value, bound).0),
             Structure::Block(b) => collect_body_refs(file, &b.body, bound, out),
         }
+    }
+}
+
+/// A scope without references (literal keys in plcli addresses).
+pub(crate) struct NoRefs;
+
+impl Scope for NoRefs {
+    fn lookup(&self, subject: &Subject, span: Span) -> Result<Value, Diagnostic> {
+        Err(Diagnostic::error("variables_not_allowed", "Variables not allowed").with_span(span).with_detail(format!("{} cannot be used in an instance key here.", subject.address())))
     }
 }
 
@@ -1356,7 +1434,7 @@ impl Scope for FrameScope<'_> {
     }
 
     fn func_context(&self) -> FuncContext {
-        FuncContext { base_dir: self.module.dir.clone() }
+        FuncContext { base_dir: self.module.dir.clone(), ..FuncContext::default() }
     }
 }
 

@@ -1,0 +1,47 @@
+//! Reports: for people and as SPEC §6's JSON.
+
+use std::fmt::Write;
+
+use serde_json::{json, Value as Json};
+
+use crate::check::PathResult;
+
+/// The readable report: one block per path with a hop table, and a summary line.
+pub fn render_text(results: &[PathResult], color: bool) -> String {
+    let (green, red, yellow, bold, reset) = if color { ("\x1b[32m", "\x1b[31m", "\x1b[33m", "\x1b[1m", "\x1b[0m") } else { ("", "", "", "", "") };
+    let mut out = String::new();
+    for r in results {
+        let mark = if r.ok { format!("{green}ok{reset}") } else { format!("{red}FAILED{reset}") };
+        let _ = writeln!(out, "{bold}path {}{reset}: {} (expected {}) {mark}", r.name, r.result.as_str(), r.expect.as_str());
+        let _ = writeln!(out, "  from {} to {}:{}", r.from, r.to, r.port);
+        let width = r.hops.iter().map(|h| h.kind.len()).max().unwrap_or(0);
+        for h in &r.hops {
+            let status = if h.ok { format!("{green}✓{reset}") } else { format!("{red}✗{reset}") };
+            let az = h.az_id.as_deref().map(|a| format!(" [{a}]")).unwrap_or_default();
+            let _ = writeln!(out, "  {status} {:width$}  {}{az}: {}", h.kind, h.resource, h.detail);
+        }
+        for e in &r.explanations {
+            let sev = if e.severity == "warning" { format!("{yellow}warning{reset}") } else { format!("{red}error{reset}") };
+            let loc = if e.file.is_empty() { String::new() } else { format!(" ({}:{})", e.file, e.line) };
+            let _ = writeln!(out, "  {sev} {}: {}\n    at {}{loc}\n    fix: {}", e.code, e.message, e.resource, e.fix);
+        }
+        out.push('\n');
+    }
+    let ok = results.iter().filter(|r| r.ok).count();
+    let _ = writeln!(out, "{bold}{} path(s): {ok} ok, {} failed{reset}", results.len(), results.len() - ok);
+    out
+}
+
+/// SPEC §6's JSON.
+pub fn to_json(results: &[PathResult]) -> Json {
+    let ok = results.iter().filter(|r| r.ok).count();
+    json!({
+        "paths": results.iter().map(|r| json!({
+            "name": r.name, "from": r.from, "to": r.to, "port": r.port, "expect": r.expect.as_str(),
+            "result": r.result.as_str(), "ok": r.ok,
+            "hops": r.hops.iter().map(|h| json!({"kind": h.kind, "resource": h.resource, "id": h.id, "az_id": h.az_id, "ok": h.ok, "detail": h.detail})).collect::<Vec<_>>(),
+            "explanations": r.explanations.iter().map(|e| json!({"code": e.code, "severity": e.severity, "message": e.message, "resource": e.resource, "file": e.file, "line": e.line, "fix": e.fix})).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "summary": {"total": results.len(), "ok": ok, "failed": results.len() - ok},
+    })
+}
