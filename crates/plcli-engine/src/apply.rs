@@ -314,7 +314,22 @@ pub fn apply(ws: &Workspace, loaded: &Loaded, state: &mut State, world: &mut Wor
         }
         // AWS re-checks pending private DNS verifications periodically.
         hook.world.recheck_pending_verifications();
-        let _ = hook.rec.record(hook.world, vec![]);
+        // Later operations change earlier objects (an accepter makes an endpoint available,
+        // a verification verifies a service): record what the world now says.
+        let mut refreshed = Vec::new();
+        for (addr, inst) in hook.state.instances.iter_mut() {
+            if inst.mode != "managed" {
+                continue;
+            }
+            if let Some(now) = inst.id().and_then(|id| hook.world.read(&inst.ty, id)) {
+                if !plcli_plan::values_equal(&now, &inst.attributes) {
+                    inst.attributes = now;
+                    refreshed.push(addr.clone());
+                }
+            }
+        }
+        let changed: Vec<(String, Option<&InstanceState>)> = refreshed.iter().map(|a| (a.clone(), hook.state.instances.get(a))).collect();
+        let _ = hook.rec.record(hook.world, changed);
         report = std::mem::take(&mut hook.report);
         report.diags = std::mem::take(&mut hook.diags);
     }

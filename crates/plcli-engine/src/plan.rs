@@ -68,7 +68,7 @@ fn refresh(state: &State, world: &World, enabled: bool) -> (BTreeMap<String, Ins
             replace_paths: Vec::new(),
             reason: None,
         };
-        match inst.id().and_then(|id| world.read(id)) {
+        match inst.id().and_then(|id| world.read(&inst.ty, id)) {
             None => drift.push(change(Action::Delete, None)),
             Some(now) => {
                 if !values_equal(&now, &inst.attributes) {

@@ -43,6 +43,44 @@ pub fn values_equal(a: &Value, b: &Value) -> bool {
     }
 }
 
+/// A nested block's planned value: its unset computed attributes (unknown in the
+/// configuration) keep the prior object's values, element by element.
+fn fill_block_unknowns(config: &Value, prior: &Value, schema: &BlockSchema) -> Value {
+    let fill_one = |c: &Value, p: &Value| -> Value {
+        match (c, p) {
+            (Value::Object(cm), Value::Object(pm)) => Value::Object(
+                cm.iter()
+                    .map(|(k, v)| {
+                        let nv = match (v, pm.get(k)) {
+                            (Value::Unknown, Some(pv)) if schema.attributes.get(k).is_some_and(|a| a.computed) => pv.clone(),
+                            (v, Some(pv)) if schema.blocks.contains_key(k) => fill_block_unknowns(v, pv, &schema.blocks[k].block),
+                            (v, _) => v.clone(),
+                        };
+                        (k.clone(), nv)
+                    })
+                    .collect(),
+            ),
+            _ => c.clone(),
+        }
+    };
+    match (config, prior) {
+        (c, p) if c.is_seq() && p.is_seq() => {
+            let (cs, ps) = (c.as_seq().unwrap_or(&[]), p.as_seq().unwrap_or(&[]));
+            let items: Vec<Value> = cs.iter().enumerate().map(|(i, ci)| match ps.get(i) {
+                Some(pi) => fill_one(ci, pi),
+                None => ci.clone(),
+            }).collect();
+            match c {
+                Value::Set(_) => Value::set(items),
+                Value::List(_) => Value::List(items),
+                _ => Value::Tuple(items),
+            }
+        }
+        (c @ Value::Object(_), p @ Value::Object(_)) => fill_one(c, p),
+        (c, _) => c.clone(),
+    }
+}
+
 /// The result of diffing one instance.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diff {
@@ -80,9 +118,20 @@ pub fn diff(
         let p = prior_m.get(k).cloned().unwrap_or(Value::Null);
         let c = config_m.get(k).cloned().unwrap_or(Value::Null);
         let attr = schema.and_then(|s| s.attributes.get(k));
+        let block = schema.and_then(|s| s.blocks.get(k));
         let computed = attr.is_some_and(|a| a.computed) || k == "id";
         let configurable = attr.is_none_or(|a| a.optional || a.required) && k != "id";
-        let v = if ignore_all || ignore.iter().any(|i| i == k) {
+        let unknown_to_schema = schema.is_some() && attr.is_none() && block.is_none() && k != "id";
+        let v = if unknown_to_schema {
+            // World bookkeeping the provider schema does not have: never a change.
+            p.clone()
+        } else if let Some(nb) = block {
+            if ignore_all || ignore.iter().any(|i| i == k) {
+                p.clone()
+            } else {
+                fill_block_unknowns(&c, &p, &nb.block)
+            }
+        } else if ignore_all || ignore.iter().any(|i| i == k) {
             p.clone()
         } else if !configurable {
             // Computed-only attributes keep their value unless something else changes them.

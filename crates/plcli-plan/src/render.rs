@@ -206,7 +206,8 @@ fn block_items(action: Action, before: &Value, after: &Value) -> Vec<(&'static s
 /// The plan as Terraform prints it.
 pub fn render(plan: &Plan) -> String {
     let mut out = String::new();
-    if !plan.drift.is_empty() {
+    // Like Terraform, drift is reported when it may have affected the plan.
+    if !plan.drift.is_empty() && plan.has_changes() {
         out.push_str("\nNote: Objects have changed outside of plcli\n\nplcli detected the following changes made outside of plcli since the last \"plcli apply\":\n\n");
         for d in &plan.drift {
             if d.action == Action::Delete {

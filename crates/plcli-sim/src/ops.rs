@@ -106,6 +106,15 @@ fn vpce_zone(region: &str) -> &'static str {
     }
 }
 
+/// The world key of an object: its ID, except for resources whose provider ID is another
+/// object's (a private DNS verification is identified by its service's ID).
+pub fn object_key(ty: &str, id: &str) -> String {
+    match ty {
+        "aws_vpc_endpoint_service_private_dns_verification" => format!("{id}#private-dns-verification"),
+        _ => id.to_string(),
+    }
+}
+
 /// Whether `principal` (the caller) is admitted by an allowed-principal entry.
 pub fn principal_matches(entry: &str, principal: &str) -> bool {
     if entry == "*" || entry == principal {
@@ -233,19 +242,22 @@ impl World {
         a.insert("id".into(), s(&id));
         tags_all(&mut a, caller);
         let attrs = settle(Value::Object(a));
+        let id = object_key(ty, &id);
         let internal = self.objects.get(&id).map(|o| o.internal.clone()).unwrap_or_default();
         self.put(&id, Object { ty: ty.to_string(), account: caller.account.clone(), region: caller.region.clone(), attrs: attrs.clone(), internal });
         Ok(attrs)
     }
 
-    /// Describes an object by ID, as its Terraform type sees it; `None` when it is gone.
-    pub fn read(&self, id: &str) -> Option<Value> {
-        self.objects.get(id).map(|o| o.attrs.clone())
+    /// Describes an object by type and ID, as its Terraform type sees it; `None` when it is
+    /// gone.
+    pub fn read(&self, ty: &str, id: &str) -> Option<Value> {
+        self.objects.get(&object_key(ty, id)).map(|o| o.attrs.clone())
     }
 
     /// Applies an in-place change; returns the new attributes.
     pub fn update(&mut self, caller: &Caller, ty: &str, id: &str, config: &Value) -> R<Value> {
-        let Some(obj) = self.objects.get(id).cloned() else {
+        let key = object_key(ty, id);
+        let Some(obj) = self.objects.get(&key).cloned() else {
             return Err(ApiError::new("NotFound", format!("{ty} '{id}' does not exist")));
         };
         let prior = obj.attrs.as_map().cloned().unwrap_or_default();
@@ -275,12 +287,14 @@ impl World {
         a.insert("id".into(), s(id));
         tags_all(&mut a, caller);
         let attrs = settle(Value::Object(a));
-        self.put(id, Object { attrs: attrs.clone(), ..obj });
+        self.put(&key, Object { attrs: attrs.clone(), ..obj });
         Ok(attrs)
     }
 
     /// Deletes an object, refusing as AWS does when something still depends on it.
     pub fn delete(&mut self, caller: &Caller, ty: &str, id: &str) -> R<()> {
+        let key = object_key(ty, id);
+        let id = key.as_str();
         let Some(obj) = self.objects.get(id).cloned() else { return Ok(()) };
         match ty {
             "aws_lb" | "aws_alb" => {
@@ -761,19 +775,6 @@ impl World {
         }
         a.insert("name".into(), s(&name));
         a.insert("subnets".into(), Value::set(subnets.iter().map(s).collect()));
-        if !a.get("subnet_mapping").is_some_and(|v| v.as_seq().is_some_and(|s| !s.is_empty())) {
-            a.insert(
-                "subnet_mapping".into(),
-                Value::set(
-                    zones
-                        .iter()
-                        .map(|(sn, _, _)| {
-                            Value::Object([("subnet_id".to_string(), s(sn)), ("allocation_id".to_string(), s("")), ("ipv6_address".to_string(), s("")), ("outpost_id".to_string(), s("")), ("private_ipv4_address".to_string(), s(""))].into_iter().collect())
-                        })
-                        .collect(),
-                ),
-            );
-        }
         a.insert("arn".into(), s(&arn));
         a.insert("arn_suffix".into(), s(format!("{short}/{name}/{hex}")));
         fill(a, "dns_name", s(dns));
@@ -786,7 +787,6 @@ impl World {
         fill(a, "enable_cross_zone_load_balancing", Value::Bool(lb_type != "network"));
         fill(a, "enable_deletion_protection", Value::Bool(false));
         fill(a, "enforce_security_group_inbound_rules_on_private_link_traffic", s(if sgs.is_empty() { "" } else { "on" }));
-        fill(a, "dns_record_client_routing_policy", s("any_availability_zone"));
         let mut internal = BTreeMap::new();
         internal.insert("nodes".to_string(), Value::Object(nodes.into_iter().collect()));
         self.put(&arn, Object { ty: "aws_lb".into(), account: caller.account.clone(), region: caller.region.clone(), attrs: Value::Null, internal });

@@ -79,6 +79,8 @@ pub(crate) const REFERENCE_ATTRS: &[&str] = &[
     "network_load_balancer_arns",
     "service_name",
     "target_id",
+    "name",
+    "private_dns_name",
 ];
 
 /// The simulated region(s): every account's objects by cloud ID.
