@@ -79,6 +79,9 @@ pub enum Command {
     /// Draw the dependency graph (or, with --topology, the PrivateLink topology).
     #[command(after_help = "Examples:\n  plcli graph | dot -Tsvg > graph.svg\n  plcli graph --topology --format mermaid")]
     Graph(cmd::inspect::GraphArgs),
+    /// Check end to end that each consumer reaches the service, hop by hop, and say why not.
+    #[command(after_help = "Examples:\n  plcli verify --planned --dir examples/payments   # before anything is applied\n  plcli verify --scenario az2_down                 # what if an AZ fails?\n  plcli verify --json | jq '.summary'\n\nExit codes: 0 every path meets its expectation; 2 one does not; 1 error.")]
+    Verify(cmd::verify::VerifyArgs),
     /// Print a shell completion script.
     #[command(after_help = "Example:\n  plcli completions zsh > ~/.zfunc/_plcli")]
     Completions {
@@ -112,6 +115,7 @@ fn run() -> u8 {
         Command::Output(args) => cmd::inspect::run_output(&cli.global, args, &ui),
         Command::State(c) => cmd::inspect::run_state(&cli.global, c, &ui),
         Command::Graph(args) => cmd::inspect::run_graph(&cli.global, args, &ui),
+        Command::Verify(args) => cmd::verify::run(&cli.global, args, &ui),
         Command::Completions { shell } => {
             clap_complete::generate(*shell, &mut Cli::command(), "plcli", &mut std::io::stdout());
             0

@@ -1,6 +1,7 @@
 pub mod fmt;
 pub mod inspect;
 pub mod validate;
+pub mod verify;
 pub mod workflow;
 
 use std::path::PathBuf;

@@ -96,15 +96,15 @@ fn fail(ui: &Ui, diags: &Diagnostics, sources: &SourceMap) -> u8 {
 }
 
 /// Loads everything a plan needs, recovering an interrupted apply first.
-struct Session {
-    ws: Workspace,
-    loaded: plcli_engine::Loaded,
-    state: plcli_state::State,
-    world: plcli_sim::World,
+pub(crate) struct Session {
+    pub ws: Workspace,
+    pub loaded: plcli_engine::Loaded,
+    pub state: plcli_state::State,
+    pub world: plcli_sim::World,
     _locks: Vec<plcli_state::Lock>,
 }
 
-fn open(global: &GlobalArgs, lock_timeout: Duration, operation: &str, write_world: bool, ui: &Ui) -> Result<Session, u8> {
+pub(crate) fn open(global: &GlobalArgs, lock_timeout: Duration, operation: &str, write_world: bool, ui: &Ui) -> Result<Session, u8> {
     let ws = workspace(global, lock_timeout);
     let loaded = match ws.load(true) {
         Ok(l) => l,
@@ -125,7 +125,7 @@ fn open(global: &GlobalArgs, lock_timeout: Duration, operation: &str, write_worl
     Ok(Session { ws, loaded, state, world, _locks: locks })
 }
 
-fn make_plan(s: &mut Session, opts: &PlanOptions) -> Planned {
+pub(crate) fn make_plan(s: &mut Session, opts: &PlanOptions) -> Planned {
     plcli_engine::plan(&s.ws, &s.loaded, &s.state, &mut s.world, opts)
 }
 

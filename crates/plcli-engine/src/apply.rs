@@ -21,6 +21,18 @@ pub struct ApplyReport {
     pub added: usize,
     pub changed: usize,
     pub destroyed: usize,
+    /// Operations the simulated API refused.
+    pub failures: Vec<Failure>,
+}
+
+/// One refused operation: the instance, the AWS error, and its planned configuration.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub address: String,
+    pub ty: String,
+    pub code: String,
+    pub message: String,
+    pub config: Value,
 }
 
 pub(crate) fn instance_to_json(i: &InstanceState) -> Json {
@@ -46,9 +58,10 @@ pub(crate) fn instance_from_json(j: &Json) -> Option<InstanceState> {
     })
 }
 
-/// Records world and state changes of one operation in the journal.
+/// Records world and state changes of one operation in the journal (none for in-memory
+/// applies, e.g. `verify --planned`).
 struct Recorder<'a> {
-    journal: Journal,
+    journal: Option<Journal>,
     events_from: usize,
     crash_after: Option<usize>,
     written: usize,
@@ -58,15 +71,16 @@ struct Recorder<'a> {
 impl Recorder<'_> {
     fn record(&mut self, world: &mut World, state_changes: Vec<(String, Option<&InstanceState>)>) -> std::io::Result<()> {
         let touched = world.take_touched();
+        let Some(journal) = self.journal.as_mut() else { return Ok(()) };
         let objs: serde_json::Map<String, Json> = touched.iter().map(|id| (id.clone(), world.object_json(id))).collect();
         let st: serde_json::Map<String, Json> = state_changes.into_iter().map(|(a, i)| (a, i.map(instance_to_json).unwrap_or(Json::Null))).collect();
         let entry = json!({"world": objs, "meta": world.meta_since(self.events_from), "state": st});
         self.events_from = world.events.len();
-        self.journal.record(&entry)?;
+        journal.record(&entry)?;
         self.written += 1;
         if self.crash_after == Some(self.written) {
             // Test hook: die like `kill -9` right after this record.
-            self.journal.sync()?;
+            journal.sync()?;
             std::process::abort();
         }
         Ok(())
@@ -112,9 +126,12 @@ impl ApplyHook<'_, '_> {
         }
     }
 
-    fn fail(&mut self, r: &InstanceRecord, d: Diagnostic) {
+    fn fail(&mut self, r: &InstanceRecord, d: Diagnostic, e: Option<&plcli_sim::ApiError>) {
         self.diags.push(d);
         self.failed.insert(r.resource_address.clone());
+        if let Some(e) = e {
+            self.report.failures.push(Failure { address: r.address.clone(), ty: r.ty.clone(), code: e.code.clone(), message: e.message.clone(), config: r.config.clone() });
+        }
     }
 }
 
@@ -156,7 +173,7 @@ impl InstanceHook for ApplyHook<'_, '_> {
                     }
                     Err(e) => {
                         let d = api_diag(r, "reading", &e);
-                        self.fail(r, d);
+                        self.fail(r, d, Some(&e));
                         Value::Unknown
                     }
                 }
@@ -168,7 +185,7 @@ impl InstanceHook for ApplyHook<'_, '_> {
                         log(self, format!("{}: Destroying... [id={id}]", r.address));
                         if let Err(e) = self.world.delete(&caller, &r.ty, id) {
                             let d = api_diag(r, "destroying", &e);
-                            self.fail(r, d);
+                            self.fail(r, d, Some(&e));
                             return prior.unwrap_or(Value::Unknown);
                         }
                         self.state.instances.remove(&r.address);
@@ -204,7 +221,7 @@ impl InstanceHook for ApplyHook<'_, '_> {
                     }
                     Err(e) => {
                         let d = api_diag(r, "creating", &e);
-                        self.fail(r, d);
+                        self.fail(r, d, Some(&e));
                         Value::Unknown
                     }
                 }
@@ -230,7 +247,7 @@ impl InstanceHook for ApplyHook<'_, '_> {
                     }
                     Err(e) => {
                         let d = api_diag(r, "updating", &e);
-                        self.fail(r, d);
+                        self.fail(r, d, Some(&e));
                         prior.unwrap_or(Value::Unknown)
                     }
                 }
@@ -259,10 +276,21 @@ fn strip(addr: &str) -> String {
 /// journalled before its dependents start; at the end the journal is compacted into the
 /// state and world files. `log` receives Terraform-style progress lines.
 pub fn apply(ws: &Workspace, loaded: &Loaded, state: &mut State, world: &mut World, plan: &Plan, prior: &BTreeMap<String, InstanceState>, log: &mut dyn FnMut(&str)) -> ApplyReport {
-    let journal = match Journal::open(&ws.journal_path()) {
-        Ok(j) => j,
-        Err(e) => {
-            return ApplyReport { diags: Diagnostic::error("journal_write_failed", format!("Cannot create the apply journal {}", ws.journal_path().display())).with_detail(e.to_string()).into(), ..ApplyReport::default() };
+    apply_inner(Some(ws), loaded, state, world, plan, prior, log)
+}
+
+/// Applies a plan to in-memory copies only: no journal, no files (`verify --planned`).
+pub fn apply_in_memory(loaded: &Loaded, state: &mut State, world: &mut World, plan: &Plan, prior: &BTreeMap<String, InstanceState>) -> ApplyReport {
+    apply_inner(None, loaded, state, world, plan, prior, &mut |_| {})
+}
+
+fn apply_inner(ws: Option<&Workspace>, loaded: &Loaded, state: &mut State, world: &mut World, plan: &Plan, prior: &BTreeMap<String, InstanceState>, log: &mut dyn FnMut(&str)) -> ApplyReport {
+    let journal = match ws.map(|ws| Journal::open(&ws.journal_path())) {
+        None => None,
+        Some(Ok(j)) => Some(j),
+        Some(Err(e)) => {
+            let path = ws.map(|w| w.journal_path().display().to_string()).unwrap_or_default();
+            return ApplyReport { diags: Diagnostic::error("journal_write_failed", format!("Cannot create the apply journal {path}")).with_detail(e.to_string()).into(), ..ApplyReport::default() };
         }
     };
     let crash_after = std::env::var("PLCLI_TEST_CRASH_AFTER").ok().and_then(|v| v.parse().ok());
@@ -340,7 +368,10 @@ pub fn apply(ws: &Workspace, loaded: &Loaded, state: &mut State, world: &mut Wor
     } else {
         state.outputs = outputs.into_iter().filter(|(_, (v, _))| v.is_wholly_known()).map(|(k, (v, s))| (k, OutputState { value: v, sensitive: s })).collect();
     }
-    let _ = rec.journal.sync();
+    let Some(ws) = ws else { return report };
+    if let Some(j) = rec.journal.as_mut() {
+        let _ = j.sync();
+    }
     state.serial += 1;
     if let Err(e) = ws.write_world(world) {
         report.diags.push(e.0);

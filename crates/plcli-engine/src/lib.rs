@@ -15,7 +15,7 @@ mod apply;
 mod plan;
 mod workspace;
 
-pub use apply::{apply, ApplyReport};
+pub use apply::{apply, apply_in_memory, ApplyReport, Failure};
 pub use plan::{plan, PlanOptions, Planned};
 pub use workspace::{Loaded, Workspace, WorkspaceError};
 

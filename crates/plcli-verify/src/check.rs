@@ -163,6 +163,9 @@ fn first_host(cidr: &str) -> Option<Ipv4Addr> {
 pub fn verify_path(spec: &PathSpec, ctx: &Context<'_>) -> PathResult {
     let mut run = Run { ctx, hops: Vec::new(), explanations: Vec::new() };
     let verdict = evaluate(spec, &mut run);
+    // Report hops in SPEC §6's order (stable: per-AZ hops keep their ENI order).
+    const ORDER: &[&str] = &["source", "dns", "source-sg-egress", "endpoint-eni", "endpoint-sg-ingress", "endpoint-connection", "service", "nlb-sg", "nlb-listener", "nlb-node", "target-group", "targets", "target-sg"];
+    run.hops.sort_by_key(|h| ORDER.iter().position(|k| *k == h.kind).unwrap_or(ORDER.len()));
     let ok = verdict == spec.expect;
     PathResult { name: spec.name.clone(), from: spec.from_label.clone(), to: spec.to_label.clone(), port: spec.port, expect: spec.expect, result: verdict, ok, hops: run.hops, explanations: run.explanations }
 }
