@@ -96,7 +96,8 @@ pub fn run(global: &GlobalArgs, args: &FmtArgs, ui: &Ui) -> u8 {
     let mut failed = false;
     let mut stdout = std::io::stdout().lock();
     for path in files {
-        let display = path.display().to_string();
+        // Like terraform fmt: names relative to the current directory, without "./".
+        let display = path.strip_prefix(".").unwrap_or(&path).display().to_string();
         let text = match std::fs::read(&path).map(String::from_utf8) {
             Ok(Ok(t)) => t,
             _ => {

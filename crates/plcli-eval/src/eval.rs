@@ -131,12 +131,21 @@ impl<'a> Evaluator<'a> {
             }
             Expression::Conditional(c) => {
                 let cond = self.eval(&c.cond_expr)?;
+                let pick = |ev: &mut Self, first: bool| -> R {
+                    let (chosen, other) = if first { (&c.true_expr, &c.false_expr) } else { (&c.false_expr, &c.true_expr) };
+                    let v = ev.eval(chosen)?;
+                    // Both results must have one type: Terraform unifies them (errors in the
+                    // branch not taken are not reported).
+                    match ev.eval(other) {
+                        Ok(o) => unify_conditional(v, &o).map_err(|m| err("inconsistent_conditional_types", "Inconsistent conditional result types", ev.span(&c.cond_expr).to(ev.span(other)), m)),
+                        Err(_) => Ok(v),
+                    }
+                };
                 match cond {
                     Value::Unknown => Ok(Value::Unknown),
-                    Value::Bool(true) => self.eval(&c.true_expr),
-                    Value::Bool(false) => self.eval(&c.false_expr),
-                    Value::String(ref s) if s == "true" => self.eval(&c.true_expr),
-                    Value::String(ref s) if s == "false" => self.eval(&c.false_expr),
+                    Value::Bool(b) => pick(self, b),
+                    Value::String(ref s) if s == "true" => pick(self, true),
+                    Value::String(ref s) if s == "false" => pick(self, false),
                     Value::Null => Err(err("invalid_condition", "Null condition", self.span(&c.cond_expr), "The condition value is null. Conditions must either be true or false.")),
                     other => Err(err("invalid_condition", "Incorrect condition type", self.span(&c.cond_expr), format!("The condition expression must be of type bool, not {}.", other.type_name()))),
                 }
@@ -563,6 +572,48 @@ impl<'a> Evaluator<'a> {
     }
 }
 
+/// The result of a conditional converted to the type both branches share, as Terraform does:
+/// a string and a number or bool unify to strings; a number and a bool do not unify.
+fn unify_conditional(chosen: Value, other: &Value) -> Result<Value, String> {
+    fn prim(v: &Value) -> Option<u8> {
+        match v {
+            Value::String(_) => Some(0),
+            Value::Number(_) => Some(1),
+            Value::Bool(_) => Some(2),
+            _ => None,
+        }
+    }
+    fn has_string(v: &Value) -> bool {
+        match v {
+            Value::String(_) => true,
+            v if v.is_seq() => v.as_seq().unwrap_or(&[]).iter().any(has_string),
+            v if v.is_mapping() => v.as_map().is_some_and(|m| m.values().any(has_string)),
+            _ => false,
+        }
+    }
+    fn stringify(v: Value) -> Value {
+        match v {
+            Value::Number(_) | Value::Bool(_) => Value::String(v.to_template_string().unwrap_or_default()),
+            Value::Tuple(items) => Value::List(items.into_iter().map(stringify).collect()),
+            Value::List(items) => Value::List(items.into_iter().map(stringify).collect()),
+            Value::Object(m) => Value::Map(m.into_iter().map(|(k, v)| (k, stringify(v))).collect()),
+            Value::Map(m) => Value::Map(m.into_iter().map(|(k, v)| (k, stringify(v))).collect()),
+            other => other,
+        }
+    }
+    match (prim(&chosen), prim(other)) {
+        (Some(a), Some(b)) if a == b => Ok(chosen),
+        (Some(0), Some(_)) | (Some(_), Some(0)) => Ok(stringify(chosen)),
+        (Some(_), Some(_)) => Err(format!("The true and false result expressions must have consistent types: {} and {}.", chosen.type_name(), other.type_name())),
+        _ => match (&chosen, other) {
+            // [1] vs ["a"]: one list of strings; {a = 1} vs {b = "x"}: one map of strings.
+            (c, o) if c.is_seq() && o.is_seq() && has_string(o) && !has_string(c) && c.as_seq().is_some_and(|s| s.iter().all(|x| prim(x).is_some())) => Ok(stringify(chosen)),
+            (Value::Object(cm), Value::Object(om)) if cm.keys().ne(om.keys()) && (has_string(other) || has_string(&chosen)) && cm.values().all(|x| prim(x).is_some()) => Ok(stringify(chosen)),
+            _ => Ok(chosen),
+        },
+    }
+}
+
 fn trim_end_in_place(s: &mut String) {
     let len = s.trim_end().len();
     s.truncate(len);
@@ -692,12 +743,8 @@ fn binary(op: BinaryOperator, lhs: Value, rhs: Value) -> Result<Value, (Side, St
                     }
                     Value::Number(l / r)
                 }
-                Mod => {
-                    if r == 0.0 {
-                        return Err((Side::Right, "Can't use modulo by zero.".into()));
-                    }
-                    Value::Number(l % r)
-                }
+                // Terraform's modulo by zero gives the dividend.
+                Mod => Value::Number(if r == 0.0 { l } else { l % r }),
                 Less => Value::Bool(l < r),
                 LessEq => Value::Bool(l <= r),
                 Greater => Value::Bool(l > r),

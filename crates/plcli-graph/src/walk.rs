@@ -863,7 +863,7 @@ impl<'a> Walker<'a> {
                             .unwrap_or_else(|| "The value does not satisfy the validation rule.".into());
                         let mut d = Diagnostic::error("invalid_variable_value", "Invalid value for variable")
                             .with_span(vspan.unwrap_or(var.span))
-                            .with_detail(format!("{msg}\n\nThis was checked by the validation rule at {}.", "the variable's validation block"))
+                            .with_detail(msg)
                             .with_help(format!("var.{name} must satisfy its validation condition"));
                         if vspan.is_some() {
                             d = d.with_related(val.span, "validation rule");

@@ -183,8 +183,8 @@ impl Value {
             (Value::Bool(a), Value::Bool(b)) => Some(a == b),
             (Value::Number(a), Value::Number(b)) => Some(a == b),
             (Value::String(a), Value::String(b)) => Some(a == b),
-            (Value::Set(a), Value::Set(b)) | (Value::List(a), Value::List(b)) | (Value::Tuple(a), Value::Tuple(b))
-            | (Value::List(a), Value::Tuple(b)) | (Value::Tuple(a), Value::List(b)) => seq_equals(a, b),
+            // A list never equals a tuple (Terraform compares types too: tolist([]) != []).
+            (Value::Set(a), Value::Set(b)) | (Value::List(a), Value::List(b)) | (Value::Tuple(a), Value::Tuple(b)) => seq_equals(a, b),
             (a, b) if a.is_mapping() && b.is_mapping() => {
                 let (x, y) = (a.as_map()?, b.as_map()?);
                 if x.len() != y.len() {
