@@ -167,6 +167,13 @@ impl InstanceHook for PlanHook<'_> {
         let config = with_tags_all(&r.config, schema, ctx.callers.get(&r.provider));
         let force = self.opts.replace.iter().any(|a| a == &r.address);
         let d = diff(prior.map(|p| &p.attributes), &config, &r.configured, schema, &ignore, ignore_all, force && prior.is_some(), r.create_before_destroy);
+        let mut d = d;
+        // terraform_data's output follows its input, and is known only after apply.
+        if r.ty == "terraform_data" && d.action == Action::Update {
+            if let Value::Object(m) = &mut d.after {
+                m.insert("output".into(), Value::Unknown);
+            }
+        }
         let mut ch = base;
         ch.action = d.action;
         ch.after = Some(d.after.clone());

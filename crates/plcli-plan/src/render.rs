@@ -280,12 +280,27 @@ pub fn render(plan: &Plan) -> String {
 fn unknown_mask(v: &Value) -> Json {
     match v {
         Value::Unknown => Json::Bool(true),
-        Value::Map(m) | Value::Object(m) => Json::Object(m.iter().filter_map(|(k, v)| {
-            let u = unknown_mask(v);
-            (u != Json::Bool(false)).then(|| (k.clone(), u))
-        }).collect()),
+        Value::Map(m) | Value::Object(m) => Json::Object(
+            m.iter()
+                .filter_map(|(k, v)| {
+                    let u = unknown_mask(v);
+                    let empty = u == Json::Bool(false) || u.as_object().is_some_and(|o| o.is_empty());
+                    (!empty).then(|| (k.clone(), u))
+                })
+                .collect(),
+        ),
         Value::List(items) | Value::Tuple(items) | Value::Set(items) => Json::Array(items.iter().map(unknown_mask).collect()),
         _ => Json::Bool(false),
+    }
+}
+
+/// A planned value as Terraform's plan JSON writes it: unknown attributes are left out (they
+/// are listed in `after_unknown`), unknown list elements are null.
+fn known_json(v: &Value) -> Json {
+    match v {
+        Value::Map(m) | Value::Object(m) => Json::Object(m.iter().filter(|(_, v)| !v.is_unknown()).map(|(k, v)| (k.clone(), known_json(v))).collect()),
+        Value::List(items) | Value::Tuple(items) | Value::Set(items) => Json::Array(items.iter().map(known_json).collect()),
+        other => other.to_json(),
     }
 }
 
@@ -299,7 +314,7 @@ fn change_json(c: &ResourceChange) -> Json {
         "change": {
             "actions": c.action.actions(),
             "before": c.before.as_ref().map(Value::to_json).unwrap_or(Json::Null),
-            "after": c.after.as_ref().map(Value::to_json).unwrap_or(Json::Null),
+            "after": c.after.as_ref().map(known_json).unwrap_or(Json::Null),
             "after_unknown": c.after.as_ref().map(unknown_mask).unwrap_or(json!({})),
             "before_sensitive": false,
             "after_sensitive": false,
@@ -332,7 +347,7 @@ pub fn to_json(plan: &Plan, prior: &BTreeMap<String, Json>) -> Json {
                 "address": c.address, "mode": c.mode, "type": c.ty, "name": c.name,
                 "provider_name": if c.ty.starts_with("aws_") { "registry.terraform.io/hashicorp/aws" } else { "terraform.io/builtin/terraform" },
                 "schema_version": 0,
-                "values": c.after.as_ref().map(Value::to_json).unwrap_or(Json::Null),
+                "values": c.after.as_ref().map(known_json).unwrap_or(Json::Null),
                 "sensitive_values": {},
             });
             if !c.index.is_null() {
