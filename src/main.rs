@@ -1,6 +1,8 @@
 //! The `plcli` binary: command-line parsing, one module per command, rendering and exit
 //! codes. All the work happens in the `plcli-*` crates.
 
+#![allow(clippy::result_large_err)]
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 

@@ -9,6 +9,9 @@
 //! literal defaults); everything else is kept as syntax for the graph stage. Expressions are
 //! moved out of the parsed bodies, never cloned or re-parsed.
 
+// Diagnostics are large and only built on the error path; boxing them would cost every caller.
+#![allow(clippy::result_large_err)]
+
 mod decode;
 pub mod variables;
 

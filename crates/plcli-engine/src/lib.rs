@@ -11,6 +11,9 @@
 //! the world change and the state change of one operation together); a failed operation stops
 //! only its dependents; the world is loaded once per command and never cloned per operation.
 
+// Diagnostics are large and only built on the error path; boxing them would cost every caller.
+#![allow(clippy::result_large_err)]
+
 mod apply;
 mod plan;
 mod workspace;

@@ -318,10 +318,15 @@ impl<'a> Evaluator<'a> {
                         };
                         if f.grouping {
                             groups.entry(key).or_default().push(value);
-                        } else if map.contains_key(&key) {
-                            return Err(err("duplicate_object_key", "Duplicate object key", self.span(ke), format!("Two different items produced the key \"{key}\" in this 'for' expression. If duplicates are expected, use the ellipsis (...) after the value expression to enable grouping by key.")));
                         } else {
-                            map.insert(key, value);
+                            match map.entry(key) {
+                                std::collections::btree_map::Entry::Occupied(o) => {
+                                    return Err(err("duplicate_object_key", "Duplicate object key", self.span(ke), format!("Two different items produced the key \"{}\" in this 'for' expression. If duplicates are expected, use the ellipsis (...) after the value expression to enable grouping by key.", o.key())));
+                                }
+                                std::collections::btree_map::Entry::Vacant(v) => {
+                                    v.insert(value);
+                                }
+                            }
                         }
                     }
                 }

@@ -10,6 +10,9 @@
 //! values) and lint. Errors are [`Diagnostic`]s pointing at the offending span. Recursion is
 //! bounded by the syntax stage's nesting limit, so it never overflows the stack.
 
+// Diagnostics are large and only built on the error path; boxing them would cost every caller.
+#![allow(clippy::result_large_err)]
+
 mod eval;
 mod refs;
 mod typexpr;

@@ -12,6 +12,9 @@
 //! decided by the caller's [`InstanceHook`]. Evaluation is deterministic: ties in the walk are
 //! broken by address.
 
+// Diagnostics are large and only built on the error path; boxing them would cost every caller.
+#![allow(clippy::result_large_err)]
+
 mod body;
 pub mod providers;
 mod walk;

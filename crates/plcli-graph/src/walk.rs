@@ -140,6 +140,9 @@ pub struct PlcliAttr {
     pub span: Span,
 }
 
+/// A nested plcli block (`account "ID" { ... }`): type, label, attributes, where.
+pub type PlcliNested = (String, Option<String>, BTreeMap<String, PlcliAttr>, Span);
+
 /// An evaluated `simulation`, `path` or `scenario` block.
 #[derive(Debug, Clone)]
 pub struct PlcliValue {
@@ -149,7 +152,7 @@ pub struct PlcliValue {
     pub span: Span,
     pub attrs: BTreeMap<String, PlcliAttr>,
     /// Nested blocks (`account "id" { ... }`): type, label, attributes.
-    pub blocks: Vec<(String, Option<String>, BTreeMap<String, PlcliAttr>, Span)>,
+    pub blocks: Vec<PlcliNested>,
 }
 
 /// The result of a walk.
@@ -1071,7 +1074,7 @@ impl<'a> Walker<'a> {
         for (key, each) in keys {
             let scope = self.scope(inst, path, each.clone());
             let mut diags = Diagnostics::new();
-            let config = eval_body(r.file, &r.body, schema, &scope, &format!("{}", r.ty), r.span, &mut diags);
+            let config = eval_body(r.file, &r.body, schema, &scope, &r.ty, r.span, &mut diags);
             let cbd = r.lifecycle.create_before_destroy.as_ref().map(|e| Evaluator::new(r.file, &scope).eval(e));
             let pd = r.lifecycle.prevent_destroy.as_ref().map(|e| Evaluator::new(r.file, &scope).eval(e));
             drop(scope);

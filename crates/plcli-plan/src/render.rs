@@ -222,7 +222,7 @@ pub fn render(plan: &Plan) -> String {
         }
         out.push_str("Unless you have made equivalent changes to your configuration, or ignored the relevant attributes using ignore_changes, the following plan may include actions to undo or respond to these changes.\n\n─────────────────────────────────────────────────────────────────────────────\n");
     }
-    let changes: Vec<&ResourceChange> = plan.changes.iter().filter(|c| !matches!(c.action, Action::NoOp) && !(c.action == Action::Read && c.after.as_ref().is_some_and(Value::is_wholly_known))).collect();
+    let changes: Vec<&ResourceChange> = plan.changes.iter().filter(|c| !(c.action == Action::NoOp || c.action == Action::Read && c.after.as_ref().is_some_and(Value::is_wholly_known))).collect();
     let output_changes: Vec<_> = plan.outputs.iter().filter(|o| o.action() != Action::NoOp).collect();
     if changes.is_empty() && output_changes.is_empty() {
         out.push_str("\nNo changes. Your infrastructure matches the configuration.\n\nplcli has compared your real infrastructure against your configuration and found no differences, so no changes are needed.\n");

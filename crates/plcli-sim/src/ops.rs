@@ -297,10 +297,8 @@ impl World {
         let id = key.as_str();
         let Some(obj) = self.objects.get(id).cloned() else { return Ok(()) };
         match ty {
-            "aws_lb" | "aws_alb" => {
-                if !self.referencing("network_load_balancer_arns", id, Some("aws_vpc_endpoint_service")).is_empty() {
-                    return Err(ApiError::new("ResourceInUse", format!("Load balancer '{id}' cannot be deleted because it is currently associated with another service")));
-                }
+            "aws_lb" | "aws_alb" if !self.referencing("network_load_balancer_arns", id, Some("aws_vpc_endpoint_service")).is_empty() => {
+                return Err(ApiError::new("ResourceInUse", format!("Load balancer '{id}' cannot be deleted because it is currently associated with another service")));
             }
             "aws_vpc_endpoint_service" => {
                 if self.active_connections(id) > 0 {
@@ -337,10 +335,8 @@ impl World {
                     self.remove(&d);
                 }
             }
-            "aws_subnet" => {
-                if !self.referencing("subnet_id", id, None).is_empty() || !self.referencing("subnet_ids", id, Some("aws_vpc_endpoint")).is_empty() {
-                    return Err(ApiError::new("DependencyViolation", format!("The subnet '{id}' has dependencies and cannot be deleted.")));
-                }
+            "aws_subnet" if !self.referencing("subnet_id", id, None).is_empty() || !self.referencing("subnet_ids", id, Some("aws_vpc_endpoint")).is_empty() => {
+                return Err(ApiError::new("DependencyViolation", format!("The subnet '{id}' has dependencies and cannot be deleted.")));
             }
             "aws_default_security_group" => {
                 // The default security group stays with its VPC; Terraform only forgets it.
@@ -1028,7 +1024,7 @@ impl World {
         fill(a, "auto_accept", Value::Null);
         let aws_service = service_name.starts_with(&format!("com.amazonaws.{}.", caller.region));
         if ep_type == "Gateway" || aws_service {
-            if ep_type != "Gateway" && !strs_of(a, "subnet_ids").is_empty() && ep_type == "Gateway" {
+            if ep_type == "Gateway" && !strs_of(a, "subnet_ids").is_empty() {
                 return Err(ApiError::new("InvalidParameter", "Subnet IDs are only supported for Interface and GatewayLoadBalancer type VPC Endpoints."));
             }
             a.insert("state".into(), s("available"));

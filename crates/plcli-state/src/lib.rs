@@ -9,6 +9,9 @@
 //! overwritten; every write is temp file + fsync + rename; nothing here knows the world's
 //! rules or HCL.
 
+// Diagnostics are large and only built on the error path; boxing them would cost every caller.
+#![allow(clippy::result_large_err)]
+
 mod files;
 mod journal;
 mod state;

@@ -8,6 +8,9 @@
 //! parsed exactly once; nothing here panics on any input (binary files, invalid UTF-8, deep
 //! nesting all become diagnostics).
 
+// Diagnostics are large and only built on the error path; boxing them would cost every caller.
+#![allow(clippy::result_large_err)]
+
 mod diag;
 mod load;
 mod source;

@@ -110,11 +110,14 @@ pub struct PathResult {
     pub explanations: Vec<Explanation>,
 }
 
+/// Cloud ID (or address) → (config address, file, line) of the resource that manages it.
+pub type Locate<'a> = dyn Fn(&str) -> Option<(String, String, usize)> + 'a;
+
 /// What a path check needs besides the world.
 pub struct Context<'a> {
     pub world: &'a World,
     /// Cloud ID → (config address, file, line) of the resource that manages it.
-    pub locate: &'a dyn Fn(&str) -> Option<(String, String, usize)>,
+    pub locate: &'a Locate<'a>,
     pub scenario: &'a Scenario,
 }
 

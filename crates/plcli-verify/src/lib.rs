@@ -11,6 +11,9 @@
 //! failing hop reported (not only the first); the world is indexed once per run, so
 //! verifying every path is linear in the number of paths.
 
+// Diagnostics are large and only built on the error path; boxing them would cost every caller.
+#![allow(clippy::result_large_err)]
+
 mod check;
 mod dns;
 mod report;
