@@ -6,7 +6,10 @@ use common::{plcli, repo, root};
 
 #[test]
 fn check_lists_files_and_exits_2_with_a_diff() {
-    let dir = root(&[("main.tf", "resource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.0.0.0/16\"\n  enable_dns_support=true\n}\n"), ("ok.tf", "locals {\n  a = 1\n}\n")]);
+    let dir = root(&[
+        ("main.tf", "resource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.0.0.0/16\"\n  enable_dns_support=true\n}\n"),
+        ("ok.tf", "locals {\n  a = 1\n}\n"),
+    ]);
     let run = plcli(dir.path(), &["fmt", "--check", "--diff"]);
     insta::assert_snapshot!(run.transcript().replace(&dir.path().display().to_string(), "<root>"));
     // --check never writes.
@@ -36,7 +39,13 @@ fn syntax_errors_are_diagnostics_and_leave_the_file_alone() {
 
 #[test]
 fn examples_are_formatted() {
-    for ex in ["examples/payments", "examples/fraud-scoring", "examples/fraud-scoring/modules/consumer", "examples/split-roots/provider", "examples/split-roots/consumer"] {
+    for ex in [
+        "examples/payments",
+        "examples/fraud-scoring",
+        "examples/fraud-scoring/modules/consumer",
+        "examples/split-roots/provider",
+        "examples/split-roots/consumer",
+    ] {
         let run = plcli(repo(), &["fmt", "--check", ex]);
         assert_eq!(run.code, 0, "{ex} is not formatted:\n{}", run.transcript());
     }

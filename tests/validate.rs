@@ -29,7 +29,10 @@ fn unknown_attribute_with_suggestion() {
 
 #[test]
 fn legacy_tags_block_is_unsupported() {
-    insta::assert_snapshot!(validate(&[("main.tf", "resource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.0.0.0/16\"\n  tags {\n    Name = \"legacy\"\n  }\n}\n")]));
+    insta::assert_snapshot!(validate(&[(
+        "main.tf",
+        "resource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.0.0.0/16\"\n  tags {\n    Name = \"legacy\"\n  }\n}\n"
+    )]));
 }
 
 #[test]
@@ -39,7 +42,10 @@ fn missing_required_attribute() {
 
 #[test]
 fn wrong_attribute_type() {
-    insta::assert_snapshot!(validate(&[("main.tf", "resource \"aws_vpc\" \"main\" {\n  cidr_block         = \"10.0.0.0/16\"\n  enable_dns_support = \"maybe\"\n}\n")]));
+    insta::assert_snapshot!(validate(&[(
+        "main.tf",
+        "resource \"aws_vpc\" \"main\" {\n  cidr_block         = \"10.0.0.0/16\"\n  enable_dns_support = \"maybe\"\n}\n"
+    )]));
 }
 
 #[test]

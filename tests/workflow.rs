@@ -51,7 +51,11 @@ fn every_example_applies_and_then_plans_no_changes() {
         assert!(again.stdout.contains("No changes."), "{}", again.stdout);
         ok(&plcli(d.path(), &["destroy", "--auto-approve"]));
         let st: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(d.path().join("plcli.state.json")).unwrap()).unwrap();
-        assert_eq!(st["resources"].as_array().unwrap().iter().filter(|r| r["mode"] == "managed").count(), 0, "{ex}: state not empty after destroy");
+        assert_eq!(
+            st["resources"].as_array().unwrap().iter().filter(|r| r["mode"] == "managed").count(),
+            0,
+            "{ex}: state not empty after destroy"
+        );
         assert!(world_objects(&d.path().join(".plcli/world.json")).is_empty(), "{ex}: world not empty after destroy");
     }
 }
@@ -92,7 +96,12 @@ fn changes_plan_the_actions_the_provider_would() {
         .unwrap()
         .iter()
         .filter(|c| c["change"]["actions"] != serde_json::json!(["no-op"]) && c["change"]["actions"] != serde_json::json!(["read"]))
-        .map(|c| (c["address"].as_str().unwrap().to_string(), c["change"]["actions"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect::<Vec<_>>().join(",")))
+        .map(|c| {
+            (
+                c["address"].as_str().unwrap().to_string(),
+                c["change"]["actions"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect::<Vec<_>>().join(","),
+            )
+        })
         .collect();
     assert_eq!(actions, vec![("aws_vpc.provider".to_string(), "update".to_string())]);
 }
@@ -110,7 +119,10 @@ fn a_saved_plan_applies_once() {
 #[test]
 fn unreadable_state_and_world_are_never_overwritten() {
     let d = example("payments");
-    for (file, content) in [("plcli.state.json", "{\"version\": 4, \"serial\": 1,"), ("plcli.state.json", "{\"version\": 3, \"serial\": 1, \"lineage\": \"x\", \"resources\": []}")] {
+    for (file, content) in [
+        ("plcli.state.json", "{\"version\": 4, \"serial\": 1,"),
+        ("plcli.state.json", "{\"version\": 3, \"serial\": 1, \"lineage\": \"x\", \"resources\": []}"),
+    ] {
         std::fs::write(d.path().join(file), content).unwrap();
         let r = plcli(d.path(), &["apply", "--auto-approve"]);
         assert_eq!(r.code, 1, "{}", r.transcript());
@@ -130,7 +142,15 @@ fn unreadable_state_and_world_are_never_overwritten() {
 fn a_held_lock_names_its_holder() {
     let d = example("payments");
     // A lock held by this (live) test process.
-    std::fs::write(d.path().join("plcli.state.json.lock"), format!("{{\"pid\": {}, \"host\": \"{}\", \"operation\": \"apply\", \"time\": 1}}", std::process::id(), std::fs::read_to_string("/etc/hostname").unwrap_or_default().trim())).unwrap();
+    std::fs::write(
+        d.path().join("plcli.state.json.lock"),
+        format!(
+            "{{\"pid\": {}, \"host\": \"{}\", \"operation\": \"apply\", \"time\": 1}}",
+            std::process::id(),
+            std::fs::read_to_string("/etc/hostname").unwrap_or_default().trim()
+        ),
+    )
+    .unwrap();
     let r = plcli(d.path(), &["plan"]);
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains(&format!("pid {}", std::process::id())), "{}", r.stderr);
@@ -166,7 +186,11 @@ fn killing_apply_at_any_point_loses_nothing() {
 #[test]
 fn plan_json_has_terraforms_shape() {
     let d = tempfile::tempdir().unwrap();
-    std::fs::write(d.path().join("main.tf"), "resource \"terraform_data\" \"a\" {\n  input = \"x\"\n}\n\nresource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n").unwrap();
+    std::fs::write(
+        d.path().join("main.tf"),
+        "resource \"terraform_data\" \"a\" {\n  input = \"x\"\n}\n\nresource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n",
+    )
+    .unwrap();
     let r = plcli(d.path(), &["plan", "--json"]);
     ok(&r);
     let j: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
@@ -187,7 +211,13 @@ fn terraform_data_plans_match_terraform() {
     let tf = tempfile::tempdir().unwrap();
     let pl = tempfile::tempdir().unwrap();
     let terraform = |args: &[&str]| {
-        std::process::Command::new("terraform").args(args).current_dir(tf.path()).env("TF_CLI_CONFIG_FILE", "/dev/null").env("TF_IN_AUTOMATION", "1").output().unwrap()
+        std::process::Command::new("terraform")
+            .args(args)
+            .current_dir(tf.path())
+            .env("TF_CLI_CONFIG_FILE", "/dev/null")
+            .env("TF_IN_AUTOMATION", "1")
+            .output()
+            .unwrap()
     };
     let summarize = |j: &serde_json::Value| -> Vec<(String, serde_json::Value, serde_json::Value, Vec<String>)> {
         let mut v: Vec<_> = j["resource_changes"]
@@ -195,7 +225,10 @@ fn terraform_data_plans_match_terraform() {
             .unwrap()
             .iter()
             .map(|c| {
-                let unknown: Vec<String> = c["change"]["after_unknown"].as_object().map(|o| o.iter().filter(|(_, v)| **v == serde_json::Value::Bool(true)).map(|(k, _)| k.clone()).collect()).unwrap_or_default();
+                let unknown: Vec<String> = c["change"]["after_unknown"]
+                    .as_object()
+                    .map(|o| o.iter().filter(|(_, v)| **v == serde_json::Value::Bool(true)).map(|(k, _)| k.clone()).collect())
+                    .unwrap_or_default();
                 let mut after = c["change"]["after"].clone();
                 // Terraform writes unset optional attributes as null; plcli may omit them.
                 if let Some(o) = after.as_object_mut() {

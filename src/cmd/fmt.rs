@@ -121,7 +121,8 @@ pub fn run(global: &GlobalArgs, args: &FmtArgs, ui: &Ui) -> u8 {
         let _ = writeln!(stdout, "{display}");
         if args.diff {
             let diff = similar::TextDiff::from_lines(&text, &out);
-            let _ = write!(stdout, "{}", diff.unified_diff().context_radius(3).header(&format!("old/{display}"), &format!("new/{display}")));
+            let _ =
+                write!(stdout, "{}", diff.unified_diff().context_radius(3).header(&format!("old/{display}"), &format!("new/{display}")));
         }
         if !args.check {
             if let Err(e) = write_atomically(&path, &out) {

@@ -101,7 +101,12 @@ pub fn run_show(global: &GlobalArgs, args: &ShowArgs, ui: &Ui) -> u8 {
         let j: Json = match std::fs::read(pf).ok().and_then(|b| serde_json::from_slice(&b).ok()) {
             Some(j) => j,
             None => {
-                ui.print_diagnostics(&Diagnostic::error("invalid_plan_file", format!("Cannot read plan file {}", pf.display())).with_detail("It is not a plan saved by plcli plan --out.").into(), &SourceMap::new());
+                ui.print_diagnostics(
+                    &Diagnostic::error("invalid_plan_file", format!("Cannot read plan file {}", pf.display()))
+                        .with_detail("It is not a plan saved by plcli plan --out.")
+                        .into(),
+                    &SourceMap::new(),
+                );
                 return 1;
             }
         };
@@ -109,7 +114,8 @@ pub fn run_show(global: &GlobalArgs, args: &ShowArgs, ui: &Ui) -> u8 {
             println!("{}", serde_json::to_string(&j["plan"]).unwrap_or_default());
         } else {
             for c in j["plan"]["resource_changes"].as_array().unwrap_or(&vec![]) {
-                let actions: Vec<&str> = c["change"]["actions"].as_array().map(|a| a.iter().filter_map(|x| x.as_str()).collect()).unwrap_or_default();
+                let actions: Vec<&str> =
+                    c["change"]["actions"].as_array().map(|a| a.iter().filter_map(|x| x.as_str()).collect()).unwrap_or_default();
                 if actions != ["no-op"] && actions != ["read"] {
                     println!("  # {} will be {}", c["address"].as_str().unwrap_or(""), actions.join(", then "));
                 }
@@ -161,7 +167,13 @@ pub fn run_output(global: &GlobalArgs, args: &OutputArgs, ui: &Ui) -> u8 {
     match &args.name {
         None => {
             if args.json {
-                let m: serde_json::Map<String, Json> = st.outputs.iter().map(|(k, o)| (k.clone(), json!({"sensitive": o.sensitive, "type": plcli_state_type(&o.value), "value": o.value.to_json()}))).collect();
+                let m: serde_json::Map<String, Json> = st
+                    .outputs
+                    .iter()
+                    .map(|(k, o)| {
+                        (k.clone(), json!({"sensitive": o.sensitive, "type": plcli_state_type(&o.value), "value": o.value.to_json()}))
+                    })
+                    .collect();
                 println!("{}", serde_json::to_string_pretty(&Json::Object(m)).unwrap_or_default());
             } else if st.outputs.is_empty() {
                 eprintln!("Warning: No outputs found\n\nThe state file either has no outputs defined, or all the defined outputs are empty. Run plcli apply to populate them.");
@@ -327,7 +339,8 @@ pub fn run_state(global: &GlobalArgs, cmd: &StateCommand, ui: &Ui) -> u8 {
                 Ok(s) => s,
                 Err(c) => return c,
             };
-            let moving: Vec<String> = st.instances.keys().filter(|a| *a == source || a.starts_with(&format!("{source}["))).cloned().collect();
+            let moving: Vec<String> =
+                st.instances.keys().filter(|a| *a == source || a.starts_with(&format!("{source}["))).cloned().collect();
             if moving.is_empty() {
                 eprintln!("Error: Invalid source address\n\nCannot move {source}: it does not match anything in the current state.");
                 return 1;
@@ -433,7 +446,8 @@ pub fn run_graph(global: &GlobalArgs, args: &GraphArgs, ui: &Ui) -> u8 {
         let mut nodes = Vec::new();
         let mut edges = Vec::new();
         let attr = |id: &str, k: &str| world.get(id).and_then(|o| o.attrs.get_attr(k).cloned()).unwrap_or(Value::Null);
-        let strs = |v: Value| v.as_seq().map(|s| s.iter().filter_map(|x| x.as_str().map(str::to_string)).collect::<Vec<_>>()).unwrap_or_default();
+        let strs =
+            |v: Value| v.as_seq().map(|s| s.iter().filter_map(|x| x.as_str().map(str::to_string)).collect::<Vec<_>>()).unwrap_or_default();
         for (id, o) in &world.objects {
             match o.ty.as_str() {
                 "aws_vpc_endpoint" => {
@@ -462,7 +476,15 @@ pub fn run_graph(global: &GlobalArgs, args: &GraphArgs, ui: &Ui) -> u8 {
                     for act in attr(id, "default_action").as_seq().unwrap_or(&[]) {
                         if let Some(tg) = act.get_attr("target_group_arn").and_then(Value::as_str) {
                             nodes.push((tg.to_string(), format!("target group {}", attr(tg, "name").as_str().unwrap_or(""))));
-                            edges.push((lb.clone(), tg.to_string(), format!("{}:{}", attr(id, "protocol").as_str().unwrap_or(""), plcli_lang::format_number(attr(id, "port").as_number().unwrap_or(0.0)))));
+                            edges.push((
+                                lb.clone(),
+                                tg.to_string(),
+                                format!(
+                                    "{}:{}",
+                                    attr(id, "protocol").as_str().unwrap_or(""),
+                                    plcli_lang::format_number(attr(id, "port").as_number().unwrap_or(0.0))
+                                ),
+                            ));
                         }
                     }
                 }

@@ -115,7 +115,9 @@ pub(crate) fn open(global: &GlobalArgs, lock_timeout: Duration, operation: &str,
     let locks = ws.lock(operation, write_world || journal).map_err(|e| fail(ui, &e.into(), &empty))?;
     if journal {
         match ws.recover() {
-            Ok(true) => eprintln!("plcli: finished recording an apply that was interrupted (journal {} replayed)", ws.journal_path().display()),
+            Ok(true) => {
+                eprintln!("plcli: finished recording an apply that was interrupted (journal {} replayed)", ws.journal_path().display())
+            }
             Ok(false) => {}
             Err(e) => return Err(fail(ui, &e.into(), &empty)),
         }
@@ -153,7 +155,11 @@ pub fn run_plan(global: &GlobalArgs, args: &PlanArgs, ui: &Ui) -> u8 {
             return 1;
         }
         if !args.json {
-            println!("\nSaved the plan to: {}\n\nTo perform exactly these actions, run the following command to apply:\n    plcli apply \"{}\"", out.display(), out.display());
+            println!(
+                "\nSaved the plan to: {}\n\nTo perform exactly these actions, run the following command to apply:\n    plcli apply \"{}\"",
+                out.display(),
+                out.display()
+            );
         }
     }
     if args.detailed_exitcode && planned.plan.has_changes() {
@@ -170,7 +176,9 @@ fn confirm(auto_approve: bool, question: &str) -> Result<bool, String> {
     if !std::io::stdin().is_terminal() {
         return Err("plcli needs --auto-approve when it is not run on a terminal (it cannot ask for confirmation)".into());
     }
-    print!("\n{question}\n  plcli will perform the actions described above.\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ");
+    print!(
+        "\n{question}\n  plcli will perform the actions described above.\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: "
+    );
     let _ = std::io::stdout().flush();
     let mut line = String::new();
     let _ = std::io::stdin().read_line(&mut line);
@@ -185,7 +193,10 @@ fn execute(s: &mut Session, planned: &Planned, ui: &Ui, destroy: bool) -> u8 {
     let report = plcli_engine::apply(&s.ws, &s.loaded, &mut s.state, &mut s.world, &planned.plan, &planned.prior, &mut log);
     ui.print_diagnostics(&report.diags.clone().sorted(), &s.loaded.sources);
     if report.diags.has_errors() {
-        println!("\nApply stopped with errors: {} added, {} changed, {} destroyed; the state records what completed.", report.added, report.changed, report.destroyed);
+        println!(
+            "\nApply stopped with errors: {} added, {} changed, {} destroyed; the state records what completed.",
+            report.added, report.changed, report.destroyed
+        );
         return 1;
     }
     if destroy {
@@ -283,7 +294,9 @@ fn saved_plan(s: &mut Session, path: &Path) -> Result<Planned, Diagnostic> {
             .with_detail(format!("The plan was made against state serial {serial} (lineage {lineage}), but the state is now at serial {} (lineage {}). Something was applied after the plan was saved.", s.state.serial, s.state.lineage))
             .with_help("run plcli plan again"));
     }
-    let strings = |k: &str| -> Vec<String> { j.get(k).and_then(|v| v.as_array()).map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default() };
+    let strings = |k: &str| -> Vec<String> {
+        j.get(k).and_then(|v| v.as_array()).map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default()
+    };
     if let Some(vars) = j.get("variables").and_then(|v| v.as_object()) {
         for (k, v) in vars {
             if let Some(decl) = s.loaded.module.variables.get(k) {
@@ -293,14 +306,32 @@ fn saved_plan(s: &mut Session, path: &Path) -> Result<Planned, Diagnostic> {
             }
         }
     }
-    let opts = PlanOptions { destroy: j.get("destroy").and_then(|v| v.as_bool()).unwrap_or(false), targets: strings("targets"), replace: strings("replace"), refresh: false };
+    let opts = PlanOptions {
+        destroy: j.get("destroy").and_then(|v| v.as_bool()).unwrap_or(false),
+        targets: strings("targets"),
+        replace: strings("replace"),
+        refresh: false,
+    };
     let planned = make_plan(s, &opts);
     let saved: Vec<(String, Vec<String>)> = j
         .get("changes")
         .and_then(|c| c.as_array())
-        .map(|a| a.iter().map(|c| (c["address"].as_str().unwrap_or("").to_string(), c["actions"].as_array().map(|x| x.iter().filter_map(|y| y.as_str().map(str::to_string)).collect()).unwrap_or_default())).collect())
+        .map(|a| {
+            a.iter()
+                .map(|c| {
+                    (
+                        c["address"].as_str().unwrap_or("").to_string(),
+                        c["actions"]
+                            .as_array()
+                            .map(|x| x.iter().filter_map(|y| y.as_str().map(str::to_string)).collect())
+                            .unwrap_or_default(),
+                    )
+                })
+                .collect()
+        })
         .unwrap_or_default();
-    let now: Vec<(String, Vec<String>)> = planned.plan.changes.iter().map(|c| (c.address.clone(), c.action.actions().into_iter().map(str::to_string).collect())).collect();
+    let now: Vec<(String, Vec<String>)> =
+        planned.plan.changes.iter().map(|c| (c.address.clone(), c.action.actions().into_iter().map(str::to_string).collect())).collect();
     if saved != now {
         return Err(Diagnostic::error("saved_plan_stale", "Saved plan no longer matches the configuration")
             .with_detail("The configuration (or the variables) changed since the plan was saved, so the saved actions are not the ones plcli would now take.")

@@ -12,7 +12,11 @@ pub struct Region {
 
 /// Every region plcli knows, in the order SPEC §3.2 lists them.
 pub const REGIONS: &[Region] = &[
-    Region { name: "us-east-1", az_ids: &["use1-az1", "use1-az2", "use1-az3", "use1-az4", "use1-az5", "use1-az6"], per_account_mapping: true },
+    Region {
+        name: "us-east-1",
+        az_ids: &["use1-az1", "use1-az2", "use1-az3", "use1-az4", "use1-az5", "use1-az6"],
+        per_account_mapping: true,
+    },
     Region { name: "us-east-2", az_ids: &["use2-az1", "use2-az2", "use2-az3"], per_account_mapping: false },
     Region { name: "us-west-1", az_ids: &["usw1-az1", "usw1-az3"], per_account_mapping: true },
     Region { name: "us-west-2", az_ids: &["usw2-az1", "usw2-az2", "usw2-az3", "usw2-az4"], per_account_mapping: true },

@@ -100,7 +100,9 @@ static SCHEMAS: OnceLock<Schemas> = OnceLock::new();
 impl Schemas {
     /// The schemas compiled into plcli (parsed once, on first use).
     pub fn get() -> &'static Schemas {
-        SCHEMAS.get_or_init(|| serde_json::from_str(include_str!("../data/schemas.json")).expect("data/schemas.json is valid (checked by tests)"))
+        SCHEMAS.get_or_init(|| {
+            serde_json::from_str(include_str!("../data/schemas.json")).expect("data/schemas.json is valid (checked by tests)")
+        })
     }
 
     pub fn resource(&self, ty: &str) -> Option<&BlockSchema> {
@@ -128,11 +130,14 @@ pub fn attribute_type(cty: &serde_json::Value) -> Type {
             (Some("map"), Some(t)) => Type::Map(Box::new(attribute_type(t))),
             (Some("tuple"), Some(J::Array(ts))) => Type::Tuple(ts.iter().map(attribute_type).collect()),
             (Some("object"), Some(J::Object(attrs))) => {
-                let optional: Vec<&str> = parts.get(2).and_then(J::as_array).map(|a| a.iter().filter_map(J::as_str).collect()).unwrap_or_default();
+                let optional: Vec<&str> =
+                    parts.get(2).and_then(J::as_array).map(|a| a.iter().filter_map(J::as_str).collect()).unwrap_or_default();
                 Type::Object(
                     attrs
                         .iter()
-                        .map(|(k, t)| (k.clone(), ObjectAttr { ty: attribute_type(t), optional: optional.contains(&k.as_str()), default: None }))
+                        .map(|(k, t)| {
+                            (k.clone(), ObjectAttr { ty: attribute_type(t), optional: optional.contains(&k.as_str()), default: None })
+                        })
                         .collect(),
                 )
             }
@@ -150,16 +155,48 @@ mod tests {
     fn schemas_load_and_cover_every_simulated_type() {
         let s = Schemas::get();
         for ty in [
-            "aws_vpc", "aws_subnet", "aws_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule",
-            "aws_vpc_security_group_egress_rule", "aws_default_security_group", "aws_instance", "aws_network_interface", "aws_lb",
-            "aws_alb", "aws_lb_target_group", "aws_lb_listener", "aws_lb_target_group_attachment", "aws_vpc_endpoint_service",
-            "aws_vpc_endpoint_service_allowed_principal", "aws_vpc_endpoint_connection_accepter", "aws_vpc_endpoint_connection_notification",
-            "aws_vpc_endpoint_service_private_dns_verification", "aws_vpc_endpoint", "aws_vpc_endpoint_subnet_association",
-            "aws_vpc_endpoint_security_group_association", "aws_route53_zone", "aws_route53_record", "aws_sns_topic", "terraform_data",
+            "aws_vpc",
+            "aws_subnet",
+            "aws_security_group",
+            "aws_security_group_rule",
+            "aws_vpc_security_group_ingress_rule",
+            "aws_vpc_security_group_egress_rule",
+            "aws_default_security_group",
+            "aws_instance",
+            "aws_network_interface",
+            "aws_lb",
+            "aws_alb",
+            "aws_lb_target_group",
+            "aws_lb_listener",
+            "aws_lb_target_group_attachment",
+            "aws_vpc_endpoint_service",
+            "aws_vpc_endpoint_service_allowed_principal",
+            "aws_vpc_endpoint_connection_accepter",
+            "aws_vpc_endpoint_connection_notification",
+            "aws_vpc_endpoint_service_private_dns_verification",
+            "aws_vpc_endpoint",
+            "aws_vpc_endpoint_subnet_association",
+            "aws_vpc_endpoint_security_group_association",
+            "aws_route53_zone",
+            "aws_route53_record",
+            "aws_sns_topic",
+            "terraform_data",
         ] {
             assert!(s.resource(ty).is_some(), "missing resource schema {ty}");
         }
-        for ty in ["aws_caller_identity", "aws_region", "aws_partition", "aws_availability_zones", "aws_vpc", "aws_subnet", "aws_subnets", "aws_vpc_endpoint_service", "aws_vpc_endpoint", "aws_route53_zone", "aws_iam_policy_document"] {
+        for ty in [
+            "aws_caller_identity",
+            "aws_region",
+            "aws_partition",
+            "aws_availability_zones",
+            "aws_vpc",
+            "aws_subnet",
+            "aws_subnets",
+            "aws_vpc_endpoint_service",
+            "aws_vpc_endpoint",
+            "aws_route53_zone",
+            "aws_iam_policy_document",
+        ] {
             assert!(s.data_source(ty).is_some(), "missing data source schema {ty}");
         }
     }

@@ -227,11 +227,7 @@ fn read_modules_json(root: &Path) -> BTreeMap<String, PathBuf> {
     let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else { return BTreeMap::new() };
     json.get("Modules")
         .and_then(|m| m.as_array())
-        .map(|mods| {
-            mods.iter()
-                .filter_map(|m| Some((m.get("Key")?.as_str()?.to_string(), root.join(m.get("Dir")?.as_str()?))))
-                .collect()
-        })
+        .map(|mods| mods.iter().filter_map(|m| Some((m.get("Key")?.as_str()?.to_string(), root.join(m.get("Dir")?.as_str()?)))).collect())
         .unwrap_or_default()
 }
 
@@ -270,11 +266,9 @@ fn load_module(
                 ModuleSource::Loaded(Box::new(load_module(root, &child_dir, child_path, &prefix, sources, diags, modules_json)))
             }
             Some(_) => {
-                diags.push(
-                    Diagnostic::error("module_too_deep", "Module nesting is too deep")
-                        .with_span(call.span)
-                        .with_detail(format!("Modules may be nested at most {MAX_MODULE_DEPTH} levels; this usually means a module calls itself.")),
-                );
+                diags.push(Diagnostic::error("module_too_deep", "Module nesting is too deep").with_span(call.span).with_detail(format!(
+                    "Modules may be nested at most {MAX_MODULE_DEPTH} levels; this usually means a module calls itself."
+                )));
                 ModuleSource::Unavailable(source)
             }
             None => {
@@ -389,7 +383,10 @@ fn decode_file(module: &mut Module, file: FileId, kind: FileKind, body: Body, di
                         let mut d = Diagnostic::error("unsupported_block_type", format!("Unsupported block type \"{other}\""))
                             .with_span(span_of(file, &block.ident))
                             .with_detail(format!("Blocks of type \"{other}\" are not expected here."));
-                        if let Some(s) = plcli_eval::did_you_mean(other, ["resource", "data", "variable", "locals", "output", "module", "provider", "terraform"]) {
+                        if let Some(s) = plcli_eval::did_you_mean(
+                            other,
+                            ["resource", "data", "variable", "locals", "output", "module", "provider", "terraform"],
+                        ) {
                             d = d.with_help(format!("did you mean `{s}`?"));
                         }
                         diags.push(d);
@@ -410,7 +407,10 @@ fn decode_terraform(module: &mut Module, file: FileId, block: Block) {
                         let source = match &a.value {
                             Expression::Object(o) => o
                                 .iter()
-                                .find(|(k, _)| k.as_ident().map(|i| i.as_str()) == Some("source") || matches!(k.as_expr(), Some(Expression::Variable(v)) if v.as_str() == "source"))
+                                .find(|(k, _)| {
+                                    k.as_ident().map(|i| i.as_str()) == Some("source")
+                                        || matches!(k.as_expr(), Some(Expression::Variable(v)) if v.as_str() == "source")
+                                })
                                 .and_then(|(_, v)| match v.expr() {
                                     Expression::String(s) => Some(s.as_str().to_string()),
                                     _ => None,
@@ -474,7 +474,9 @@ fn take_attrs(body: Body, names: &[&str]) -> (Body, BTreeMap<String, Attribute>)
 fn literal_string(file: FileId, attr: &Attribute, diags: &mut Diagnostics) -> Option<String> {
     match &attr.value {
         Expression::String(s) => Some(s.as_str().to_string()),
-        e @ (Expression::HeredocTemplate(_) | Expression::StringTemplate(_)) if plcli_eval::Evaluator::new(file, &plcli_eval_noscope()).eval(e).is_ok() => {
+        e @ (Expression::HeredocTemplate(_) | Expression::StringTemplate(_))
+            if plcli_eval::Evaluator::new(file, &plcli_eval_noscope()).eval(e).is_ok() =>
+        {
             plcli_eval::Evaluator::new(file, &plcli_eval_noscope()).eval(e).ok().and_then(|v| v.as_str().map(str::to_string))
         }
         other => {
@@ -722,11 +724,9 @@ fn decode_provider_ref(file: FileId, attr: &Attribute, diags: &mut Diagnostics) 
 }
 
 fn bad_provider(span: Span, diags: &mut Diagnostics) -> Option<ProviderRef> {
-    diags.push(
-        Diagnostic::error("invalid_provider_reference", "Invalid provider reference")
-            .with_span(span)
-            .with_detail("A provider reference is the provider's local name, optionally followed by a period and an alias: aws or aws.consumer."),
-    );
+    diags.push(Diagnostic::error("invalid_provider_reference", "Invalid provider reference").with_span(span).with_detail(
+        "A provider reference is the provider's local name, optionally followed by a period and an alias: aws or aws.consumer.",
+    ));
     None
 }
 
@@ -814,7 +814,9 @@ fn decode_resource(module: &mut Module, file: FileId, block: Block, mode: Resour
     }
     let provider = meta.remove("provider").and_then(|a| decode_provider_ref(file, &a, diags));
     let depends_on = decode_depends_on(file, meta.remove("depends_on"), diags);
-    module.resources.insert(key, Resource { mode, ty, name, file, span, type_span, body, count, for_each, provider, depends_on, lifecycle });
+    module
+        .resources
+        .insert(key, Resource { mode, ty, name, file, span, type_span, body, count, for_each, provider, depends_on, lifecycle });
 }
 
 fn decode_output(module: &mut Module, file: FileId, block: Block, diags: &mut Diagnostics) {
@@ -920,7 +922,18 @@ fn decode_module_call(module: &mut Module, file: FileId, block: Block, diags: &m
     };
     module.calls.insert(
         name.clone(),
-        ModuleCall { name, file, span, source: source.clone(), count, for_each, providers, depends_on, args, module: ModuleSource::Unavailable(source) },
+        ModuleCall {
+            name,
+            file,
+            span,
+            source: source.clone(),
+            count,
+            for_each,
+            providers,
+            depends_on,
+            args,
+            module: ModuleSource::Unavailable(source),
+        },
     );
 }
 

@@ -16,7 +16,7 @@ mod decode;
 pub mod variables;
 
 pub use decode::{
-    load_config, Lifecycle, Local, Module, ModuleCall, ModuleSource, Output, PlcliBlock, ProviderConfig, ProviderRef, Resource,
-    Variable, Validation,
+    load_config, Lifecycle, Local, Module, ModuleCall, ModuleSource, Output, PlcliBlock, ProviderConfig, ProviderRef, Resource, Validation,
+    Variable,
 };
 pub use plcli_eval::ResourceMode;

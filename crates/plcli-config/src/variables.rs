@@ -42,13 +42,7 @@ impl Scope for Literal {
 
 /// Collects root variable values. `env` is the process environment (passed in for tests).
 /// A required variable without a value is left out of `values` and listed in `missing`.
-pub fn collect(
-    root: &Module,
-    dir: &Path,
-    env: &[(String, String)],
-    cli: &[CliVar],
-    sources: &mut SourceMap,
-) -> (VarValues, Diagnostics) {
+pub fn collect(root: &Module, dir: &Path, env: &[(String, String)], cli: &[CliVar], sources: &mut SourceMap) -> (VarValues, Diagnostics) {
     let mut diags = Diagnostics::new();
     let mut raw: BTreeMap<String, (Value, Option<Span>)> = BTreeMap::new();
     for (name, var) in &root.variables {
@@ -107,10 +101,9 @@ pub fn collect(
             }
             CliVar::Var(assign) => {
                 let Some((name, value)) = assign.split_once('=') else {
-                    diags.push(
-                        Diagnostic::error("invalid_var_option", format!("Invalid --var option \"{assign}\""))
-                            .with_detail("The given --var option must be a variable name and value separated by an equals sign, like --var key=value."),
-                    );
+                    diags.push(Diagnostic::error("invalid_var_option", format!("Invalid --var option \"{assign}\"")).with_detail(
+                        "The given --var option must be a variable name and value separated by an equals sign, like --var key=value.",
+                    ));
                     continue;
                 };
                 let name = name.trim();
@@ -151,7 +144,10 @@ pub fn collect(
                 Err(m) => diags.push(
                     Diagnostic::error("invalid_variable_value", format!("Invalid value for variable \"{name}\""))
                         .with_span(span.unwrap_or(var.span))
-                        .with_detail(format!("The given value is not suitable for var.{name} declared at {}: {m}.", sources.location(var.span)))
+                        .with_detail(format!(
+                            "The given value is not suitable for var.{name} declared at {}: {m}.",
+                            sources.location(var.span)
+                        ))
                         .with_help(format!("the variable's type is {}", var.ty)),
                 ),
             },

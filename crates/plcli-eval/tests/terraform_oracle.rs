@@ -76,13 +76,21 @@ fn functions_match_terraform() {
             _ => false,
         };
         match (ok, known.contains_key(expr)) {
-            (false, false) => failures.push(format!("{expr}\n    terraform: {}\n    plcli:     {:?}", case.get("json").or(case.get("error")).unwrap(), ours)),
+            (false, false) => failures.push(format!(
+                "{expr}\n    terraform: {}\n    plcli:     {:?}",
+                case.get("json").or(case.get("error")).unwrap(),
+                ours
+            )),
             (true, true) => fixed.push(expr.to_string()),
             _ => {}
         }
     }
     assert!(failures.is_empty(), "{} of {} cases differ from terraform:\n{}", failures.len(), cases.len(), failures.join("\n"));
-    assert!(fixed.is_empty(), "these listed deviations now match terraform; remove them from functions-known-deviations.txt:\n{}", fixed.join("\n"));
+    assert!(
+        fixed.is_empty(),
+        "these listed deviations now match terraform; remove them from functions-known-deviations.txt:\n{}",
+        fixed.join("\n")
+    );
 }
 
 #[test]

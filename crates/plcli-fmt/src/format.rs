@@ -45,11 +45,7 @@ fn token_is_newline(t: &Token<'_>) -> bool {
 
 fn bracket_change(k: Kind) -> i64 {
     match k {
-        Kind::OBrace
-        | Kind::OBrack
-        | Kind::OParen
-        | Kind::TemplateControl
-        | Kind::TemplateInterp => 1,
+        Kind::OBrace | Kind::OBrack | Kind::OParen | Kind::TemplateControl | Kind::TemplateInterp => 1,
         Kind::CBrace | Kind::CBrack | Kind::CParen | Kind::TemplateSeqEnd => -1,
         _ => 0,
     }
@@ -61,26 +57,17 @@ fn lines_for_format(toks: &[Token<'_>]) -> Vec<Line> {
     let mut terminated = false;
     for (i, t) in toks.iter().enumerate() {
         if t.kind == Kind::Eof {
-            lines.push(Line {
-                lead: line_start..i,
-                ..Line::default()
-            });
+            lines.push(Line { lead: line_start..i, ..Line::default() });
             terminated = true;
             break;
         }
         if token_is_newline(t) {
-            lines.push(Line {
-                lead: line_start..i + 1,
-                ..Line::default()
-            });
+            lines.push(Line { lead: line_start..i + 1, ..Line::default() });
             line_start = i + 1;
         }
     }
     if !terminated {
-        lines.push(Line {
-            lead: line_start..toks.len(),
-            ..Line::default()
-        });
+        lines.push(Line { lead: line_start..toks.len(), ..Line::default() });
     }
 
     for line in &mut lines {
@@ -93,10 +80,7 @@ fn lines_for_format(toks: &[Token<'_>]) -> Vec<Line> {
         }
         for i in line.lead.clone() {
             if i > line.lead.start && toks[i].kind == Kind::Equal {
-                let net: i64 = toks[i..line.lead.end]
-                    .iter()
-                    .map(|t| bracket_change(t.kind))
-                    .sum();
+                let net: i64 = toks[i..line.lead.end].iter().map(|t| bracket_change(t.kind)).sum();
                 if net == 0 {
                     line.assign = Some(i..line.lead.end);
                     line.lead.end = i;
@@ -173,16 +157,8 @@ fn space_cell(toks: &mut [Token<'_>], cell: Range<usize>, is_assign: bool) {
         toks[cell.start].spaces = 1;
     }
     for i in cell.start..cell.end - 1 {
-        let before = if i > cell.start {
-            Some((toks[i - 1].kind, &*toks[i - 1].text))
-        } else {
-            None
-        };
-        let space = space_after_token(
-            (toks[i].kind, &toks[i].text),
-            before.map_or(Kind::Nil, |b| b.0),
-            toks[i + 1].kind,
-        );
+        let before = if i > cell.start { Some((toks[i - 1].kind, &*toks[i - 1].text)) } else { None };
+        let space = space_after_token((toks[i].kind, &toks[i].text), before.map_or(Kind::Nil, |b| b.0), toks[i + 1].kind);
         toks[i + 1].spaces = usize::from(space);
     }
 }
@@ -208,9 +184,7 @@ fn space_after_token(subject: (Kind, &str), before: Kind, after: Kind) -> bool {
     if subj == Comma {
         return true;
     }
-    if matches!(subj, QuotedLit | StringLit | OQuote | OHeredoc)
-        || matches!(after, QuotedLit | StringLit | CQuote | CHeredoc)
-    {
+    if matches!(subj, QuotedLit | StringLit | OQuote | OHeredoc) || matches!(after, QuotedLit | StringLit | CQuote | CHeredoc) {
         return false;
     }
     if subj == Ident && subj_text == "in" && before == Ident {
@@ -270,10 +244,7 @@ fn space_after_token(subject: (Kind, &str), before: Kind, after: Kind) -> bool {
 }
 
 fn columns(toks: &[Token<'_>], cell: Range<usize>) -> usize {
-    toks[cell]
-        .iter()
-        .map(|t| t.spaces + grapheme_count(&t.text))
-        .sum()
+    toks[cell].iter().map(|t| t.spaces + grapheme_count(&t.text)).sum()
 }
 
 fn format_cells(toks: &mut [Token<'_>], lines: &mut [Line]) {
@@ -299,9 +270,8 @@ fn format_cells(toks: &mut [Token<'_>], lines: &mut [Line]) {
         }
     }
 
-    let lead_assign_cols = |toks: &[Token<'_>], line: &Line| {
-        columns(toks, line.lead.clone()) + line.assign.clone().map_or(0, |a| columns(toks, a))
-    };
+    let lead_assign_cols =
+        |toks: &[Token<'_>], line: &Line| columns(toks, line.lead.clone()) + line.assign.clone().map_or(0, |a| columns(toks, a));
     let mut chain_start: Option<usize> = None;
     let mut max_cols = 0;
     for i in 0..=n {

@@ -73,12 +73,7 @@ pub(crate) struct Token<'a> {
 
 impl<'a> Token<'a> {
     pub(crate) fn synthetic(kind: Kind, text: &'static str, offset: usize) -> Token<'a> {
-        Token {
-            kind,
-            text: Cow::Borrowed(text),
-            offset,
-            spaces: 0,
-        }
+        Token { kind, text: Cow::Borrowed(text), offset, spaces: 0 }
     }
 }
 
@@ -137,12 +132,7 @@ fn is_hspace(b: u8) -> bool {
 impl<'a> Lexer<'a> {
     fn emit(&mut self, kind: Kind, start: usize, end: usize) {
         let spaces = start.saturating_sub(self.last_end);
-        self.tokens.push(Token {
-            kind,
-            text: Cow::Borrowed(&self.src[start..end]),
-            offset: start,
-            spaces,
-        });
+        self.tokens.push(Token { kind, text: Cow::Borrowed(&self.src[start..end]), offset: start, spaces });
         self.last_end = end;
     }
 
@@ -174,10 +164,7 @@ impl<'a> Lexer<'a> {
             }
             Some(Mode::Heredoc) => {
                 let off = self.heredocs.last().map(|h| h.offset).unwrap_or(self.pos);
-                return Err(FmtError::new(
-                    off,
-                    "unterminated heredoc (no closing marker line)",
-                ));
+                return Err(FmtError::new(off, "unterminated heredoc (no closing marker line)"));
             }
             _ => {}
         }
@@ -289,11 +276,7 @@ impl<'a> Lexer<'a> {
                 if let Some((marker, end)) = self.heredoc_intro(start) {
                     self.emit(Kind::OHeredoc, start, end);
                     self.pos = end;
-                    self.heredocs.push(Heredoc {
-                        marker,
-                        start_of_line: true,
-                        offset: start,
-                    });
+                    self.heredocs.push(Heredoc { marker, start_of_line: true, offset: start });
                     self.modes.push(Mode::Heredoc);
                     return Ok(());
                 }
@@ -387,11 +370,7 @@ impl<'a> Lexer<'a> {
         let mut end = start;
         let mut first = true;
         for c in self.src[start..].chars() {
-            let ok = if first {
-                is_ident_start(c)
-            } else {
-                is_ident_continue(c)
-            };
+            let ok = if first { is_ident_start(c) } else { is_ident_continue(c) };
             if !ok {
                 break;
             }
@@ -448,9 +427,7 @@ impl<'a> Lexer<'a> {
         let marker = &self.src[p..end_ident];
         match self.bytes.get(end_ident) {
             Some(b'\n') => Some((marker, end_ident + 1)),
-            Some(b'\r') if self.bytes.get(end_ident + 1) == Some(&b'\n') => {
-                Some((marker, end_ident + 2))
-            }
+            Some(b'\r') if self.bytes.get(end_ident + 1) == Some(&b'\n') => Some((marker, end_ident + 2)),
             _ => None,
         }
     }
@@ -469,11 +446,7 @@ impl<'a> Lexer<'a> {
                 Ok(())
             }
             b'$' | b'%' => {
-                let kind = if b == b'$' {
-                    Kind::TemplateInterp
-                } else {
-                    Kind::TemplateControl
-                };
+                let kind = if b == b'$' { Kind::TemplateInterp } else { Kind::TemplateControl };
                 match self.peek(1) {
                     Some(b'{') => {
                         self.begin_template_seq(kind, start);
@@ -500,10 +473,7 @@ impl<'a> Lexer<'a> {
                     None => Err(FmtError::new(open, "unterminated quoted string")),
                 }
             }
-            b'\r' | b'\n' => Err(FmtError::new(
-                open,
-                "unterminated quoted string (quoted strings may not span lines)",
-            )),
+            b'\r' | b'\n' => Err(FmtError::new(open, "unterminated quoted string (quoted strings may not span lines)")),
             _ => {
                 let mut p = start;
                 while p < self.bytes.len() {
@@ -539,11 +509,7 @@ impl<'a> Lexer<'a> {
         let start = self.pos;
         let b = self.bytes[start];
         if (b == b'$' || b == b'%') && self.peek(1) == Some(b'{') {
-            let kind = if b == b'$' {
-                Kind::TemplateInterp
-            } else {
-                Kind::TemplateControl
-            };
+            let kind = if b == b'$' { Kind::TemplateInterp } else { Kind::TemplateControl };
             self.begin_template_seq(kind, start);
             return Ok(());
         }
@@ -571,10 +537,7 @@ impl<'a> Lexer<'a> {
             Some(b'\n') => Some(p + 1),
             Some(b'\r') if self.bytes.get(p + 1) == Some(&b'\n') => Some(p + 2),
             Some(b'\r') => {
-                return Err(FmtError::new(
-                    p,
-                    "invalid carriage return inside heredoc (not followed by a newline)",
-                ));
+                return Err(FmtError::new(p, "invalid carriage return inside heredoc (not followed by a newline)"));
             }
             _ => None,
         };
@@ -598,11 +561,7 @@ impl<'a> Lexer<'a> {
             _ => false,
         };
         if is_marker {
-            let nl_start = if eol_end - start >= 2 && self.bytes[eol_end - 2] == b'\r' {
-                eol_end - 2
-            } else {
-                eol_end - 1
-            };
+            let nl_start = if eol_end - start >= 2 && self.bytes[eol_end - 2] == b'\r' { eol_end - 2 } else { eol_end - 1 };
             self.emit(Kind::CHeredoc, start, nl_start);
             self.emit(Kind::Newline, nl_start, eol_end);
             self.pos = eol_end;
@@ -622,10 +581,7 @@ impl<'a> Lexer<'a> {
 /// Go's `bytes.TrimSpace` (Unicode white space).
 fn go_trim_space(s: &str) -> &str {
     s.trim_matches(|c: char| {
-        matches!(
-            c,
-            '\t' | '\n' | '\u{0B}' | '\u{0C}' | '\r' | ' ' | '\u{85}' | '\u{A0}'
-        ) || (c as u32 > 0xFF && c.is_whitespace())
+        matches!(c, '\t' | '\n' | '\u{0B}' | '\u{0C}' | '\r' | ' ' | '\u{85}' | '\u{A0}') || (c as u32 > 0xFF && c.is_whitespace())
     })
 }
 
@@ -635,11 +591,7 @@ pub(crate) fn check_balance(tokens: &[Token<'_>]) -> Result<(), FmtError> {
     let mut stack: Vec<(Kind, usize)> = Vec::new();
     for t in tokens {
         let want = match t.kind {
-            Kind::OBrace
-            | Kind::OBrack
-            | Kind::OParen
-            | Kind::TemplateInterp
-            | Kind::TemplateControl => {
+            Kind::OBrace | Kind::OBrack | Kind::OParen | Kind::TemplateInterp | Kind::TemplateControl => {
                 stack.push((t.kind, t.offset));
                 continue;
             }
@@ -650,36 +602,20 @@ pub(crate) fn check_balance(tokens: &[Token<'_>]) -> Result<(), FmtError> {
             _ => continue,
         };
         match stack.pop() {
-            Some((open, _))
-                if open == want
-                    || (want == Kind::TemplateInterp && open == Kind::TemplateControl) => {}
+            Some((open, _)) if open == want || (want == Kind::TemplateInterp && open == Kind::TemplateControl) => {}
             Some((open, off)) => {
                 return Err(FmtError::new(
                     t.offset,
-                    format!(
-                        "unbalanced brackets: `{}` does not close `{}` opened at byte offset {}",
-                        t.text,
-                        opener_text(open),
-                        off
-                    ),
+                    format!("unbalanced brackets: `{}` does not close `{}` opened at byte offset {}", t.text, opener_text(open), off),
                 ));
             }
             None => {
-                return Err(FmtError::new(
-                    t.offset,
-                    format!("unbalanced brackets: unexpected `{}`", t.text),
-                ));
+                return Err(FmtError::new(t.offset, format!("unbalanced brackets: unexpected `{}`", t.text)));
             }
         }
     }
     if let Some((open, off)) = stack.pop() {
-        return Err(FmtError::new(
-            off,
-            format!(
-                "unbalanced brackets: `{}` is never closed",
-                opener_text(open)
-            ),
-        ));
+        return Err(FmtError::new(off, format!("unbalanced brackets: `{}` is never closed", opener_text(open))));
     }
     Ok(())
 }

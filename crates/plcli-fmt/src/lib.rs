@@ -28,10 +28,7 @@ pub struct FmtError {
 
 impl FmtError {
     pub(crate) fn new(offset: usize, message: impl Into<String>) -> FmtError {
-        FmtError {
-            offset,
-            message: message.into(),
-        }
+        FmtError { offset, message: message.into() }
     }
 
     /// Byte offset into the source where the problem starts.

@@ -64,11 +64,7 @@ fn is_line_end(t: &Token<'_>) -> bool {
 
 fn depth_change(k: Kind) -> i64 {
     match k {
-        Kind::OBrace
-        | Kind::OBrack
-        | Kind::OParen
-        | Kind::TemplateInterp
-        | Kind::TemplateControl => 1,
+        Kind::OBrace | Kind::OBrack | Kind::OParen | Kind::TemplateInterp | Kind::TemplateControl => 1,
         Kind::CBrace | Kind::CBrack | Kind::CParen | Kind::TemplateSeqEnd => -1,
         _ => 0,
     }
@@ -126,18 +122,16 @@ fn collect_edits<'a>(toks: &[Token<'a>]) -> Vec<Edit<'a>> {
                     Some(Kind::Equal) => {
                         i = attribute(toks, i, j, &blocks, &mut edits);
                     }
-                    Some(Kind::OQuote | Kind::Ident | Kind::OBrace) => {
-                        match block_header(toks, i, j, &mut edits) {
-                            Some(brace) => {
-                                blocks.push(&toks[i].text);
-                                i = brace + 1;
-                            }
-                            None => {
-                                let e = skip_line(toks, i);
-                                i = e.max(i + 1);
-                            }
+                    Some(Kind::OQuote | Kind::Ident | Kind::OBrace) => match block_header(toks, i, j, &mut edits) {
+                        Some(brace) => {
+                            blocks.push(&toks[i].text);
+                            i = brace + 1;
                         }
-                    }
+                        None => {
+                            let e = skip_line(toks, i);
+                            i = e.max(i + 1);
+                        }
+                    },
                     _ => {
                         let e = skip_line(toks, i);
                         i = e.max(i + 1);
@@ -154,13 +148,7 @@ fn collect_edits<'a>(toks: &[Token<'a>]) -> Vec<Edit<'a>> {
 }
 
 /// Handles `name = expr`; returns the index to continue scanning from.
-fn attribute<'a>(
-    toks: &[Token<'a>],
-    name: usize,
-    eq: usize,
-    blocks: &[&str],
-    edits: &mut Vec<Edit<'a>>,
-) -> usize {
+fn attribute<'a>(toks: &[Token<'a>], name: usize, eq: usize, blocks: &[&str], edits: &mut Vec<Edit<'a>>) -> usize {
     let end = skip_line(toks, eq + 1);
     // Expression range: trim comments at both ends.
     let mut s = eq + 1;
@@ -174,17 +162,9 @@ fn attribute<'a>(
     if s < e {
         let expr = &toks[s..e];
         let in_variable = blocks.len() == 1 && blocks[0] == "variable";
-        let replacement = if in_variable && toks[name].text == "type" {
-            format_type_expr(expr)
-        } else {
-            format_value_expr(expr)
-        };
+        let replacement = if in_variable && toks[name].text == "type" { format_type_expr(expr) } else { format_value_expr(expr) };
         if let Some(replacement) = replacement {
-            edits.push(Edit {
-                start: s,
-                end: e,
-                replacement,
-            });
+            edits.push(Edit { start: s, end: e, replacement });
         }
     }
     // Continue at the line end; a closing brace there ends a one-line block.
@@ -193,12 +173,7 @@ fn attribute<'a>(
 
 /// Parses `type label* {` starting at the type name; records the label
 /// rewrite and returns the index of the opening brace.
-fn block_header<'a>(
-    toks: &[Token<'a>],
-    type_idx: usize,
-    first: usize,
-    edits: &mut Vec<Edit<'a>>,
-) -> Option<usize> {
+fn block_header<'a>(toks: &[Token<'a>], type_idx: usize, first: usize, edits: &mut Vec<Edit<'a>>) -> Option<usize> {
     let mut labels: Vec<Option<String>> = Vec::new();
     let mut label_end = None;
     let mut i = first;
@@ -238,20 +213,11 @@ fn block_header<'a>(
         for label in labels.into_iter().flatten() {
             replacement.push(Token::synthetic(Kind::OQuote, "\"", offset));
             if !label.is_empty() {
-                replacement.push(Token {
-                    kind: Kind::QuotedLit,
-                    text: Cow::Owned(escape_quoted_string_lit(&label)),
-                    offset,
-                    spaces: 0,
-                });
+                replacement.push(Token { kind: Kind::QuotedLit, text: Cow::Owned(escape_quoted_string_lit(&label)), offset, spaces: 0 });
             }
             replacement.push(Token::synthetic(Kind::CQuote, "\"", offset));
         }
-        edits.push(Edit {
-            start: type_idx + 1,
-            end,
-            replacement,
-        });
+        edits.push(Edit { start: type_idx + 1, end, replacement });
     }
     Some(i)
 }
@@ -261,11 +227,7 @@ fn block_header<'a>(
 fn quoted_label(toks: &[Token<'_>]) -> Option<String> {
     match toks {
         [o, c] if o.kind == Kind::OQuote && c.kind == Kind::CQuote => Some(String::new()),
-        [o, lit, c]
-            if o.kind == Kind::OQuote && lit.kind == Kind::QuotedLit && c.kind == Kind::CQuote =>
-        {
-            parse_string_literal(&lit.text)
-        }
+        [o, lit, c] if o.kind == Kind::OQuote && lit.kind == Kind::QuotedLit && c.kind == Kind::CQuote => parse_string_literal(&lit.text),
         _ => None,
     }
 }
@@ -374,10 +336,7 @@ fn format_value_expr<'a>(toks: &[Token<'a>]) -> Option<Vec<Token<'a>>> {
         if quotes > 0 {
             continue;
         }
-        if matches!(
-            t.kind,
-            Kind::TemplateInterp | Kind::TemplateSeqEnd | Kind::QuotedLit
-        ) {
+        if matches!(t.kind, Kind::TemplateInterp | Kind::TemplateSeqEnd | Kind::QuotedLit) {
             return None;
         }
     }
@@ -420,12 +379,7 @@ fn format_type_expr<'a>(toks: &[Token<'a>]) -> Option<Vec<Token<'a>>> {
     let offset = toks.first()?.offset;
     let ident = |text: &'static str| Token::synthetic(Kind::Ident, text, offset);
     let call = |name: &'static str, arg: &'static str| {
-        vec![
-            ident(name),
-            Token::synthetic(Kind::OParen, "(", offset),
-            ident(arg),
-            Token::synthetic(Kind::CParen, ")", offset),
-        ]
+        vec![ident(name), Token::synthetic(Kind::OParen, "(", offset), ident(arg), Token::synthetic(Kind::CParen, ")", offset)]
     };
     match toks {
         [kw] if kw.kind == Kind::Ident => match &*kw.text {
@@ -434,16 +388,12 @@ fn format_type_expr<'a>(toks: &[Token<'a>]) -> Option<Vec<Token<'a>>> {
             "set" => Some(call("set", "any")),
             _ => None,
         },
-        [o, lit, c]
-            if o.kind == Kind::OQuote && lit.kind == Kind::QuotedLit && c.kind == Kind::CQuote =>
-        {
-            match &*lit.text {
-                "string" => Some(vec![ident("string")]),
-                "list" => Some(call("list", "string")),
-                "map" => Some(call("map", "string")),
-                _ => None,
-            }
-        }
+        [o, lit, c] if o.kind == Kind::OQuote && lit.kind == Kind::QuotedLit && c.kind == Kind::CQuote => match &*lit.text {
+            "string" => Some(vec![ident("string")]),
+            "list" => Some(call("list", "string")),
+            "map" => Some(call("map", "string")),
+            _ => None,
+        },
         _ => None,
     }
 }

@@ -37,11 +37,7 @@ pub(crate) fn is_ident_continue(c: char) -> bool {
         c.is_alphanumeric()
             || in_table(EXTEND, c)
             || in_table(SPACING_MARK, c)
-            || matches!(
-                c,
-                '\u{203F}' | '\u{2040}' | '\u{2054}' | '\u{FE33}' | '\u{FE34}' | '\u{FE4D}'
-                    ..='\u{FE4F}' | '\u{FF3F}'
-            )
+            || matches!(c, '\u{203F}' | '\u{2040}' | '\u{2054}' | '\u{FE33}' | '\u{FE34}' | '\u{FE4D}'..='\u{FE4F}' | '\u{FF3F}')
     }
 }
 
@@ -94,13 +90,7 @@ fn gcb(c: char) -> Gcb {
         0x1100..=0x115F | 0xA960..=0xA97C => return Gcb::L,
         0x1160..=0x11A7 | 0xD7B0..=0xD7C6 => return Gcb::V,
         0x11A8..=0x11FF | 0xD7CB..=0xD7FB => return Gcb::T,
-        0xAC00..=0xD7A3 => {
-            return if (cp - 0xAC00) % 28 == 0 {
-                Gcb::Lv
-            } else {
-                Gcb::Lvt
-            }
-        }
+        0xAC00..=0xD7A3 => return if (cp - 0xAC00) % 28 == 0 { Gcb::Lv } else { Gcb::Lvt },
         _ => {}
     }
     if in_table(EXTEND, c) {
@@ -155,11 +145,7 @@ pub(crate) fn grapheme_count(s: &str) -> usize {
         } else {
             false
         };
-        ri_run = if cur == Gcb::RegionalIndicator {
-            ri_run + 1
-        } else {
-            0
-        };
+        ri_run = if cur == Gcb::RegionalIndicator { ri_run + 1 } else { 0 };
         prev = Some(cur);
     }
     count

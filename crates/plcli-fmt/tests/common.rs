@@ -11,9 +11,7 @@ pub struct Case {
 }
 
 pub fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests")
-        .join("corpus")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("corpus")
 }
 
 /// Every `NAME.in.tf` in the corpus with its recorded `NAME.out.tf`.
@@ -32,16 +30,10 @@ pub fn cases() -> Vec<Case> {
         .map(|name| {
             let read = |suffix: &str| {
                 let path = dir.join(format!("{name}{suffix}"));
-                let bytes = std::fs::read(&path)
-                    .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
-                String::from_utf8(bytes)
-                    .unwrap_or_else(|e| panic!("{} is not UTF-8: {e}", path.display()))
+                let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+                String::from_utf8(bytes).unwrap_or_else(|e| panic!("{} is not UTF-8: {e}", path.display()))
             };
-            Case {
-                input: read(".in.tf"),
-                expected: read(".out.tf"),
-                name,
-            }
+            Case { input: read(".in.tf"), expected: read(".out.tf"), name }
         })
         .collect()
 }
@@ -54,10 +46,7 @@ pub fn describe_diff(expected: &str, got: &str) -> String {
         let e = exp.get(i).copied();
         let g = got_lines.get(i).copied();
         if e != g {
-            return format!(
-                "first difference at line {}:\n  terraform: {e:?}\n  plcli:     {g:?}",
-                i + 1
-            );
+            return format!("first difference at line {}:\n  terraform: {e:?}\n  plcli:     {g:?}", i + 1);
         }
     }
     "outputs differ only in length".to_owned()

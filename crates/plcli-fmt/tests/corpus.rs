@@ -18,21 +18,11 @@ fn corpus_matches_terraform_fmt() {
     for case in &cases {
         match format_source(&case.input) {
             Ok(got) if got == case.expected => {}
-            Ok(got) => failures.push(format!(
-                "{}: {}",
-                case.name,
-                common::describe_diff(&case.expected, &got)
-            )),
+            Ok(got) => failures.push(format!("{}: {}", case.name, common::describe_diff(&case.expected, &got))),
             Err(e) => failures.push(format!("{}: unexpected error: {e}", case.name)),
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} corpus cases differ from terraform fmt:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} of {} corpus cases differ from terraform fmt:\n{}", failures.len(), cases.len(), failures.join("\n"));
 }
 
 #[test]
@@ -40,20 +30,9 @@ fn corpus_is_idempotent() {
     for case in common::cases() {
         let once = format_source(&case.input).expect("corpus input formats");
         let twice = format_source(&once).expect("formatted output formats");
-        assert_eq!(
-            once,
-            twice,
-            "{} is not idempotent: {}",
-            case.name,
-            common::describe_diff(&once, &twice)
-        );
+        assert_eq!(once, twice, "{} is not idempotent: {}", case.name, common::describe_diff(&once, &twice));
         // Expected outputs are fixed points too.
-        assert_eq!(
-            format_source(&case.expected).unwrap(),
-            case.expected,
-            "{}",
-            case.name
-        );
+        assert_eq!(format_source(&case.expected).unwrap(), case.expected, "{}", case.name);
     }
 }
 

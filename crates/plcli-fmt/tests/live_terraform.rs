@@ -27,10 +27,7 @@ fn terraform_fmt(src: &str) -> Option<(i32, String)> {
     });
     let out = child.wait_with_output().ok()?;
     let _ = writer.join();
-    Some((
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).ok()?,
-    ))
+    Some((out.status.code().unwrap_or(-1), String::from_utf8(out.stdout).ok()?))
 }
 
 fn terraform_available() -> bool {
@@ -46,10 +43,7 @@ fn terraform_available() -> bool {
 
 /// Mechanical variations; any that terraform rejects are skipped.
 fn variations(src: &str) -> Vec<(&'static str, String)> {
-    let dedent: String = src
-        .split_inclusive('\n')
-        .map(|l| l.trim_start_matches([' ', '\t']))
-        .collect();
+    let dedent: String = src.split_inclusive('\n').map(|l| l.trim_start_matches([' ', '\t'])).collect();
     let reindent: String = src
         .split_inclusive('\n')
         .map(|l| {
@@ -60,12 +54,7 @@ fn variations(src: &str) -> Vec<(&'static str, String)> {
         .collect();
     let crlf = src.replace("\r\n", "\n").replace('\n', "\r\n");
     let tight = src.replace(" = ", "=").replace(", ", ",");
-    vec![
-        ("dedented", dedent),
-        ("tab-indented", reindent),
-        ("crlf", crlf),
-        ("tight", tight),
-    ]
+    vec![("dedented", dedent), ("tab-indented", reindent), ("crlf", crlf), ("tight", tight)]
 }
 
 #[test]
@@ -108,32 +97,22 @@ fn matches_live_terraform_fmt() {
                         compared += 1;
                         match format_stdin(src) {
                             Ok(got) if got == want => {}
-                            Ok(got) => failures
-                                .push(format!("{name}: {}", common::describe_diff(&want, &got))),
-                            Err(e) => failures.push(format!(
-                                "{name}: terraform formats it but plcli-fmt failed: {e}"
-                            )),
+                            Ok(got) => failures.push(format!("{name}: {}", common::describe_diff(&want, &got))),
+                            Err(e) => failures.push(format!("{name}: terraform formats it but plcli-fmt failed: {e}")),
                         }
                     }
                     (compared, skipped, failures)
                 })
             })
             .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("worker"))
-            .collect()
+        handles.into_iter().map(|h| h.join().expect("worker")).collect()
     });
 
     let compared: usize = results.iter().map(|r| r.0).sum();
     let skipped: usize = results.iter().map(|r| r.1).sum();
     let failures: Vec<String> = results.into_iter().flat_map(|r| r.2).collect();
     println!("compared {compared} inputs with terraform fmt ({skipped} variations rejected by terraform)");
-    assert!(
-        failures.is_empty(),
-        "differences from terraform fmt:\n{}",
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "differences from terraform fmt:\n{}", failures.join("\n"));
     assert!(compared >= common::cases().len());
 }
 
@@ -143,12 +122,7 @@ fn syntax_errors_exit_2_like_terraform() {
         println!("note: `terraform` not found on PATH; skipping");
         return;
     }
-    for src in [
-        "a = \"unterminated\n",
-        "a = <<EOF\nx\n",
-        "a = [1, 2\n",
-        "/* open\n",
-    ] {
+    for src in ["a = \"unterminated\n", "a = <<EOF\nx\n", "a = [1, 2\n", "/* open\n"] {
         let (code, out) = terraform_fmt(src).expect("terraform runs");
         assert_eq!(code, 2, "{src:?}");
         assert!(out.is_empty(), "{src:?}");

@@ -22,9 +22,8 @@ impl Rng {
 }
 
 const PIECES: &[&str] = &[
-    "\"", "{", "}", "[", "]", "(", ")", "${", "%{", "~}", "}", "<<EOF\n", "<<-X\n", "EOF\n", "\n",
-    "\r\n", "\r", "#", "//", "/*", "*/", "=", " ", "\t", "-", "!", ",", ".", "...", ":", "?", "\\",
-    "$", "%", "é", "🚀", "\u{feff}", "\u{200d}", "in", "for", "1e", "0.", "::",
+    "\"", "{", "}", "[", "]", "(", ")", "${", "%{", "~}", "}", "<<EOF\n", "<<-X\n", "EOF\n", "\n", "\r\n", "\r", "#", "//", "/*", "*/",
+    "=", " ", "\t", "-", "!", ",", ".", "...", ":", "?", "\\", "$", "%", "é", "🚀", "\u{feff}", "\u{200d}", "in", "for", "1e", "0.", "::",
 ];
 
 fn check(src: &str) {
@@ -41,9 +40,7 @@ fn truncations_and_mutations_never_panic() {
     for case in common::cases() {
         let src = case.input.as_str();
         // Every truncation point on a char boundary (bounded per file).
-        let boundaries: Vec<usize> = (0..=src.len())
-            .filter(|&i| src.is_char_boundary(i))
-            .collect();
+        let boundaries: Vec<usize> = (0..=src.len()).filter(|&i| src.is_char_boundary(i)).collect();
         let step = (boundaries.len() / 150).max(1);
         for &cut in boundaries.iter().step_by(step) {
             check(&src[..cut]);

@@ -47,11 +47,60 @@ fn seeds() -> Vec<String> {
 }
 
 const SPLICES: &[&str] = &[
-    "${", "}", "{", "[", "]", "(", ")", "\"", "<<EOF\n", "\nEOF\n", "%{ if true }", "%{ endif }", "...", "[*]", ".*", ".0", "?", ":",
-    "=>", "count.index", "each.value", "self", "var.", "local.", "module.x.", "data.aws_region.r.name", "aws_vpc.main[0]", "-1e309",
-    "99999999999999999999999999999", "0x", "\u{202e}", "\u{1F600}", "é", "\u{0}", "\\", "#", "//", "/*", "*/", "\r\n", "\t",
-    "count = -1", "for_each = 3", "depends_on = [self]", "dynamic \"x\" {", "lifecycle {", "tomap([1])", "cidrsubnet(\"10.0.0.0/8\", 40, 1)",
-    "range(1e9)", "element([], 0)", "one([1,2])", "regex(\"(\", \"x\")", "format(\"%99999999d\", 1)", "substr(\"x\", -9, -9)",
+    "${",
+    "}",
+    "{",
+    "[",
+    "]",
+    "(",
+    ")",
+    "\"",
+    "<<EOF\n",
+    "\nEOF\n",
+    "%{ if true }",
+    "%{ endif }",
+    "...",
+    "[*]",
+    ".*",
+    ".0",
+    "?",
+    ":",
+    "=>",
+    "count.index",
+    "each.value",
+    "self",
+    "var.",
+    "local.",
+    "module.x.",
+    "data.aws_region.r.name",
+    "aws_vpc.main[0]",
+    "-1e309",
+    "99999999999999999999999999999",
+    "0x",
+    "\u{202e}",
+    "\u{1F600}",
+    "é",
+    "\u{0}",
+    "\\",
+    "#",
+    "//",
+    "/*",
+    "*/",
+    "\r\n",
+    "\t",
+    "count = -1",
+    "for_each = 3",
+    "depends_on = [self]",
+    "dynamic \"x\" {",
+    "lifecycle {",
+    "tomap([1])",
+    "cidrsubnet(\"10.0.0.0/8\", 40, 1)",
+    "range(1e9)",
+    "element([], 0)",
+    "one([1,2])",
+    "regex(\"(\", \"x\")",
+    "format(\"%99999999d\", 1)",
+    "substr(\"x\", -9, -9)",
 ];
 
 fn mutate(rng: &mut Rng, text: &str) -> String {
@@ -159,7 +208,8 @@ fn mutated_expressions_never_panic() {
 }
 
 fn mutated_expressions() {
-    let table: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(repo().join("tests/data/functions.json")).unwrap()).unwrap();
+    let table: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(repo().join("tests/data/functions.json")).unwrap()).unwrap();
     let exprs: Vec<String> = table["cases"].as_array().unwrap().iter().filter_map(|c| c["expr"].as_str().map(str::to_string)).collect();
     let mut rng = Rng(0xdeadbeefcafef00d);
     for i in 0..6000 {

@@ -215,7 +215,8 @@ fn unify_any(elem: &Type, items: Vec<Value>) -> Vec<Value> {
         return items;
     }
     let has_string = items.iter().any(|v| matches!(v, Value::String(_)));
-    let all_primitive = items.iter().all(|v| matches!(v, Value::String(_) | Value::Number(_) | Value::Bool(_) | Value::Null | Value::Unknown));
+    let all_primitive =
+        items.iter().all(|v| matches!(v, Value::String(_) | Value::Number(_) | Value::Bool(_) | Value::Null | Value::Unknown));
     if has_string && all_primitive {
         items
             .into_iter()

@@ -216,9 +216,7 @@ impl Value {
             Value::Number(n) => number_to_json(*n),
             Value::String(s) => Json::String(s.clone()),
             Value::List(v) | Value::Tuple(v) | Value::Set(v) => Json::Array(v.iter().map(Value::to_json).collect()),
-            Value::Map(m) | Value::Object(m) => {
-                Json::Object(m.iter().map(|(k, v)| (k.clone(), v.to_json())).collect())
-            }
+            Value::Map(m) | Value::Object(m) => Json::Object(m.iter().map(|(k, v)| (k.clone(), v.to_json())).collect()),
         }
     }
 

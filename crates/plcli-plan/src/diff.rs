@@ -66,10 +66,14 @@ fn fill_block_unknowns(config: &Value, prior: &Value, schema: &BlockSchema) -> V
     match (config, prior) {
         (c, p) if c.is_seq() && p.is_seq() => {
             let (cs, ps) = (c.as_seq().unwrap_or(&[]), p.as_seq().unwrap_or(&[]));
-            let items: Vec<Value> = cs.iter().enumerate().map(|(i, ci)| match ps.get(i) {
-                Some(pi) => fill_one(ci, pi),
-                None => ci.clone(),
-            }).collect();
+            let items: Vec<Value> = cs
+                .iter()
+                .enumerate()
+                .map(|(i, ci)| match ps.get(i) {
+                    Some(pi) => fill_one(ci, pi),
+                    None => ci.clone(),
+                })
+                .collect();
             match c {
                 Value::Set(_) => Value::set(items),
                 Value::List(_) => Value::List(items),
@@ -188,7 +192,10 @@ mod tests {
         assert!(values_equal(&Value::Null, &Value::Bool(false)));
         assert!(values_equal(&Value::Null, &Value::Tuple(vec![])));
         assert!(!values_equal(&Value::Null, &Value::string("x")));
-        assert!(values_equal(&Value::set(vec![Value::string("b"), Value::string("a")]), &Value::Tuple(vec![Value::string("a"), Value::string("b")])));
+        assert!(values_equal(
+            &Value::set(vec![Value::string("b"), Value::string("a")]),
+            &Value::Tuple(vec![Value::string("a"), Value::string("b")])
+        ));
     }
 
     #[test]
@@ -206,11 +213,26 @@ mod tests {
     #[test]
     fn unchanged_config_is_a_no_op_and_in_place_changes_update() {
         let schema = Schemas::get().resource("aws_vpc").unwrap();
-        let prior = obj(&[("id", Value::string("vpc-1")), ("cidr_block", Value::string("10.0.0.0/16")), ("enable_dns_hostnames", Value::Bool(false)), ("arn", Value::string("arn"))]);
-        let config = obj(&[("id", Value::Unknown), ("cidr_block", Value::string("10.0.0.0/16")), ("enable_dns_hostnames", Value::Unknown), ("arn", Value::Unknown)]);
+        let prior = obj(&[
+            ("id", Value::string("vpc-1")),
+            ("cidr_block", Value::string("10.0.0.0/16")),
+            ("enable_dns_hostnames", Value::Bool(false)),
+            ("arn", Value::string("arn")),
+        ]);
+        let config = obj(&[
+            ("id", Value::Unknown),
+            ("cidr_block", Value::string("10.0.0.0/16")),
+            ("enable_dns_hostnames", Value::Unknown),
+            ("arn", Value::Unknown),
+        ]);
         let conf = vec!["cidr_block".to_string()];
         assert_eq!(diff(Some(&prior), &config, &conf, Some(schema), &[], false, false, false).action, Action::NoOp);
-        let config = obj(&[("id", Value::Unknown), ("cidr_block", Value::string("10.0.0.0/16")), ("enable_dns_hostnames", Value::Bool(true)), ("arn", Value::Unknown)]);
+        let config = obj(&[
+            ("id", Value::Unknown),
+            ("cidr_block", Value::string("10.0.0.0/16")),
+            ("enable_dns_hostnames", Value::Bool(true)),
+            ("arn", Value::Unknown),
+        ]);
         let conf = vec!["cidr_block".to_string(), "enable_dns_hostnames".to_string()];
         let d = diff(Some(&prior), &config, &conf, Some(schema), &[], false, false, false);
         assert_eq!(d.action, Action::Update);

@@ -133,7 +133,8 @@ impl Plan {
 
     /// Whether applying would change anything (resources or outputs).
     pub fn has_changes(&self) -> bool {
-        self.changes.iter().any(|c| !matches!(c.action, Action::NoOp | Action::Read)) || self.outputs.iter().any(|o| o.action() != Action::NoOp)
+        self.changes.iter().any(|c| !matches!(c.action, Action::NoOp | Action::Read))
+            || self.outputs.iter().any(|o| o.action() != Action::NoOp)
     }
 
     pub fn change(&self, address: &str) -> Option<&ResourceChange> {

@@ -53,7 +53,8 @@ pub fn render_value(v: &Value, indent: usize) -> String {
 }
 
 fn key_text(k: &str) -> String {
-    if !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') && !k.starts_with(|c: char| c.is_ascii_digit()) {
+    if !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') && !k.starts_with(|c: char| c.is_ascii_digit())
+    {
         k.to_string()
     } else {
         serde_json::to_string(k).unwrap_or_default()
@@ -73,7 +74,9 @@ fn headline(c: &ResourceChange) -> String {
     match c.reason.as_deref() {
         Some("delete_because_no_resource_config") => s.push_str(&format!("\n  # (because {} is not in configuration)", c.address)),
         Some("replace_by_request") => s.push_str("\n  # (replacement requested with --replace)"),
-        Some("delete_because_count_index") | Some("delete_because_each_key") => s.push_str("\n  # (because the instance key is no longer in the configuration)"),
+        Some("delete_because_count_index") | Some("delete_because_each_key") => {
+            s.push_str("\n  # (because the instance key is no longer in the configuration)")
+        }
         _ => {}
     }
     s
@@ -196,7 +199,8 @@ fn block_items(action: Action, before: &Value, after: &Value) -> Vec<(&'static s
         Action::Delete => items(before).into_iter().map(|v| ("-", v)).collect(),
         _ => {
             let (b, a) = (items(before), items(after));
-            let mut out: Vec<(&str, Value)> = b.iter().filter(|x| !a.iter().any(|y| values_equal(x, y))).map(|x| ("-", x.clone())).collect();
+            let mut out: Vec<(&str, Value)> =
+                b.iter().filter(|x| !a.iter().any(|y| values_equal(x, y))).map(|x| ("-", x.clone())).collect();
             out.extend(a.iter().filter(|y| !b.iter().any(|x| values_equal(x, y))).map(|y| ("+", y.clone())));
             out
         }
@@ -211,7 +215,14 @@ pub fn render(plan: &Plan) -> String {
         out.push_str("\nNote: Objects have changed outside of plcli\n\nplcli detected the following changes made outside of plcli since the last \"plcli apply\":\n\n");
         for d in &plan.drift {
             if d.action == Action::Delete {
-                let _ = writeln!(out, "  # {} has been deleted\n  - resource \"{}\" \"{}\" {{\n      - id = {}\n    }}\n", d.address, d.ty, d.name, d.before.as_ref().and_then(|b| b.get_attr("id")).map(|v| render_value(v, 0)).unwrap_or_default());
+                let _ = writeln!(
+                    out,
+                    "  # {} has been deleted\n  - resource \"{}\" \"{}\" {{\n      - id = {}\n    }}\n",
+                    d.address,
+                    d.ty,
+                    d.name,
+                    d.before.as_ref().and_then(|b| b.get_attr("id")).map(|v| render_value(v, 0)).unwrap_or_default()
+                );
             } else {
                 let mut c = d.clone();
                 c.action = Action::Update;
@@ -222,7 +233,11 @@ pub fn render(plan: &Plan) -> String {
         }
         out.push_str("Unless you have made equivalent changes to your configuration, or ignored the relevant attributes using ignore_changes, the following plan may include actions to undo or respond to these changes.\n\n─────────────────────────────────────────────────────────────────────────────\n");
     }
-    let changes: Vec<&ResourceChange> = plan.changes.iter().filter(|c| !(c.action == Action::NoOp || c.action == Action::Read && c.after.as_ref().is_some_and(Value::is_wholly_known))).collect();
+    let changes: Vec<&ResourceChange> = plan
+        .changes
+        .iter()
+        .filter(|c| !(c.action == Action::NoOp || c.action == Action::Read && c.after.as_ref().is_some_and(Value::is_wholly_known)))
+        .collect();
     let output_changes: Vec<_> = plan.outputs.iter().filter(|o| o.action() != Action::NoOp).collect();
     if changes.is_empty() && output_changes.is_empty() {
         out.push_str("\nNo changes. Your infrastructure matches the configuration.\n\nplcli has compared your real infrastructure against your configuration and found no differences, so no changes are needed.\n");
@@ -270,7 +285,9 @@ pub fn render(plan: &Plan) -> String {
             let _ = writeln!(out, "{line}");
         }
         if changes.is_empty() {
-            out.push_str("\nYou can apply this plan to save these new output values to the state, without changing any real infrastructure.\n");
+            out.push_str(
+                "\nYou can apply this plan to save these new output values to the state, without changing any real infrastructure.\n",
+            );
         }
     }
     out
@@ -298,7 +315,9 @@ fn unknown_mask(v: &Value) -> Json {
 /// are listed in `after_unknown`), unknown list elements are null.
 fn known_json(v: &Value) -> Json {
     match v {
-        Value::Map(m) | Value::Object(m) => Json::Object(m.iter().filter(|(_, v)| !v.is_unknown()).map(|(k, v)| (k.clone(), known_json(v))).collect()),
+        Value::Map(m) | Value::Object(m) => {
+            Json::Object(m.iter().filter(|(_, v)| !v.is_unknown()).map(|(k, v)| (k.clone(), known_json(v))).collect())
+        }
         Value::List(items) | Value::Tuple(items) | Value::Set(items) => Json::Array(items.iter().map(known_json).collect()),
         other => other.to_json(),
     }

@@ -64,7 +64,9 @@ impl Journal {
             match serde_json::from_str(&line) {
                 Ok(v) => out.push(v),
                 Err(_) if i + 1 == n => break,
-                Err(e) => return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{}: line {}: {e}", path.display(), i + 1))),
+                Err(e) => {
+                    return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{}: line {}: {e}", path.display(), i + 1)))
+                }
             }
         }
         Ok(Some(out))

@@ -201,17 +201,27 @@ impl State {
         let mut st = State { serial, lineage, outputs: BTreeMap::new(), instances: BTreeMap::new() };
         if let Some(outs) = o.get("outputs").and_then(Json::as_object) {
             for (k, v) in outs {
-                st.outputs.insert(k.clone(), OutputState { value: Value::from_json(v.get("value").unwrap_or(&Json::Null)), sensitive: v.get("sensitive").and_then(Json::as_bool).unwrap_or(false) });
+                st.outputs.insert(
+                    k.clone(),
+                    OutputState {
+                        value: Value::from_json(v.get("value").unwrap_or(&Json::Null)),
+                        sensitive: v.get("sensitive").and_then(Json::as_bool).unwrap_or(false),
+                    },
+                );
             }
         }
         let resources = o.get("resources").and_then(Json::as_array).ok_or_else(|| Err1::Invalid("\"resources\" is missing".into()))?;
         for (i, r) in resources.iter().enumerate() {
-            let field = |k: &str| r.get(k).and_then(Json::as_str).map(str::to_string).ok_or_else(|| Err1::Invalid(format!("resources[{i}] has no \"{k}\"")));
+            let field = |k: &str| {
+                r.get(k).and_then(Json::as_str).map(str::to_string).ok_or_else(|| Err1::Invalid(format!("resources[{i}] has no \"{k}\"")))
+            };
             let (mode, ty, name, provider) = (field("mode")?, field("type")?, field("name")?, field("provider")?);
             let module = r.get("module").and_then(Json::as_str).unwrap_or("").to_string();
-            let insts = r.get("instances").and_then(Json::as_array).ok_or_else(|| Err1::Invalid(format!("resources[{i}] has no \"instances\"")))?;
+            let insts =
+                r.get("instances").and_then(Json::as_array).ok_or_else(|| Err1::Invalid(format!("resources[{i}] has no \"instances\"")))?;
             for inst in insts {
-                let attributes = inst.get("attributes").ok_or_else(|| Err1::Invalid(format!("an instance of resources[{i}] has no \"attributes\"")))?;
+                let attributes =
+                    inst.get("attributes").ok_or_else(|| Err1::Invalid(format!("an instance of resources[{i}] has no \"attributes\"")))?;
                 let is = InstanceState {
                     module: module.clone(),
                     mode: mode.clone(),
@@ -220,7 +230,11 @@ impl State {
                     index_key: inst.get("index_key").cloned().unwrap_or(Json::Null),
                     provider: provider.clone(),
                     attributes: Value::from_json(attributes),
-                    dependencies: inst.get("dependencies").and_then(Json::as_array).map(|a| a.iter().filter_map(|d| d.as_str().map(str::to_string)).collect()).unwrap_or_default(),
+                    dependencies: inst
+                        .get("dependencies")
+                        .and_then(Json::as_array)
+                        .map(|a| a.iter().filter_map(|d| d.as_str().map(str::to_string)).collect())
+                        .unwrap_or_default(),
                     create_before_destroy: inst.get("create_before_destroy").and_then(Json::as_bool).unwrap_or(false),
                 };
                 st.instances.insert(is.address(), is);

@@ -209,14 +209,7 @@ impl MietteView {
             summary.push_str("\n\n");
             summary.push_str(detail);
         }
-        let mut view = MietteView {
-            severity: d.severity,
-            code: d.code,
-            summary,
-            help: d.help.clone(),
-            source: None,
-            labels: Vec::new(),
-        };
+        let mut view = MietteView { severity: d.severity, code: d.code, summary, help: d.help.clone(), source: None, labels: Vec::new() };
         let Some(span) = d.span else { return view };
         let Some(file) = sources.try_get(span.file) else { return view };
         view.source = Some(NamedSource::new(file.name.clone(), file.text.clone()));

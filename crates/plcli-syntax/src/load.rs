@@ -105,9 +105,7 @@ pub(crate) fn read_source(
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(err) => {
-            diags.push(
-                Diagnostic::error("unreadable_file", format!("Failed to read file {display}")).with_detail(err.to_string()),
-            );
+            diags.push(Diagnostic::error("unreadable_file", format!("Failed to read file {display}")).with_detail(err.to_string()));
             return None;
         }
     };
@@ -243,16 +241,16 @@ fn next_char_end(text: &str, offset: usize) -> usize {
 
 fn describe_syntax_error(message: &str, rest: &str) -> (String, Option<String>) {
     if rest.is_empty() {
-        return (
-            "Unexpected end of file".into(),
-            Some("a block, string, heredoc or bracket is not closed".into()),
-        );
+        return ("Unexpected end of file".into(), Some("a block, string, heredoc or bracket is not closed".into()));
     }
     if message.contains("expected `}`") || message.contains("expected `]`") || message.contains("expected `)`") {
         return ("Unclosed bracket or brace".into(), Some("check that every `{`, `[` and `(` is closed".into()));
     }
     if rest.starts_with('=') || message.contains("expected `=`") {
-        return ("Invalid argument or block definition".into(), Some("an argument is written `name = value`, a block `name \"label\" { ... }`".into()));
+        return (
+            "Invalid argument or block definition".into(),
+            Some("an argument is written `name = value`, a block `name \"label\" { ... }`".into()),
+        );
     }
     ("Invalid syntax".into(), None)
 }
@@ -275,7 +273,8 @@ fn find_first_definition(text: &str, offset: usize, name: &str) -> Option<usize>
             }
             _ => {}
         }
-        if depth == 0 && (i == 0 || bytes[i - 1] == b'\n' || bytes[i - 1] == b' ' || bytes[i - 1] == b'\t') && before[i..].starts_with(name) {
+        if depth == 0 && (i == 0 || bytes[i - 1] == b'\n' || bytes[i - 1] == b' ' || bytes[i - 1] == b'\t') && before[i..].starts_with(name)
+        {
             let after = before[i + name.len()..].trim_start_matches([' ', '\t']);
             let line_start = before[..i].rfind('\n').map_or(0, |p| p + 1);
             if after.starts_with('=') && !after.starts_with("==") && before[line_start..i].trim().is_empty() {

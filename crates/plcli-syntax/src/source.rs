@@ -125,9 +125,7 @@ impl SourceMap {
 
     /// The source text a span covers.
     pub fn snippet(&self, span: Span) -> &str {
-        self.try_get(span.file)
-            .and_then(|f| f.text.get(span.start..span.end))
-            .unwrap_or("")
+        self.try_get(span.file).and_then(|f| f.text.get(span.start..span.end)).unwrap_or("")
     }
 }
 
