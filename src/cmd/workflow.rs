@@ -136,7 +136,7 @@ pub fn run_plan(global: &GlobalArgs, args: &PlanArgs, ui: &Ui) -> u8 {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let opts = PlanOptions { destroy: args.destroy, targets: args.targets.clone(), replace: args.replace.clone(), refresh: args.refresh };
+    let opts = PlanOptions { destroy: args.destroy, targets: args.targets.clone(), replace: args.replace.clone(), refresh: args.refresh, predict: true };
     let planned = make_plan(&mut s, &opts);
     ui.print_diagnostics(&planned.diags.clone().sorted(), &s.loaded.sources);
     if planned.diags.has_errors() {
@@ -224,7 +224,7 @@ pub fn run_apply(global: &GlobalArgs, args: &ApplyArgs, ui: &Ui) -> u8 {
             Ok(p) => (p, true),
             Err(d) => return fail(ui, &d.into(), &s.loaded.sources),
         },
-        None => (make_plan(&mut s, &PlanOptions { refresh: true, ..PlanOptions::default() }), false),
+        None => (make_plan(&mut s, &PlanOptions { refresh: true, predict: true, ..PlanOptions::default() }), false),
     };
     ui.print_diagnostics(&planned.diags.clone().sorted(), &s.loaded.sources);
     if planned.diags.has_errors() {
@@ -311,6 +311,7 @@ fn saved_plan(s: &mut Session, path: &Path) -> Result<Planned, Diagnostic> {
         targets: strings("targets"),
         replace: strings("replace"),
         refresh: false,
+        predict: true,
     };
     let planned = make_plan(s, &opts);
     let saved: Vec<(String, Vec<String>)> = j

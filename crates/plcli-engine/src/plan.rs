@@ -21,6 +21,10 @@ pub struct PlanOptions {
     pub replace: Vec<String>,
     /// `--refresh=false` skips reading objects back from the world.
     pub refresh: bool,
+    /// Predict API refusals: apply the plan to in-memory copies of the state and world and
+    /// report every operation the simulated API refuses as a plan error (plan and apply do;
+    /// `verify --planned` turns refusals into explanations instead).
+    pub predict: bool,
 }
 
 /// A plan with what produced it.
@@ -325,7 +329,11 @@ pub fn plan(_ws: &Workspace, loaded: &Loaded, state: &State, world: &mut World, 
         refresh: opts.refresh,
         variables: loaded.vars.values.clone(),
     };
-    Planned { plan, eval, diags, prior }
+    let mut planned = Planned { plan, eval, diags, prior };
+    if opts.predict && !opts.destroy && !planned.diags.has_errors() && planned.plan.has_changes() {
+        predict(loaded, state, world, &mut planned);
+    }
+    planned
 }
 
 fn state_resource_declared(changes: &[ResourceChange], inst: &InstanceState) -> bool {
@@ -390,4 +398,56 @@ fn strip_keys(addr: &str) -> String {
         }
     }
     out
+}
+
+/// Runs the plan against copies of the state and world; every refusal becomes an error at the
+/// offending attribute, with the AWS code, before anything is changed. The simulation is
+/// deterministic, so what the copy refuses, the real apply would refuse.
+fn predict(loaded: &Loaded, state: &State, world: &World, planned: &mut Planned) {
+    let mut st = state.clone();
+    let mut w = world.clone();
+    let report = crate::apply::apply_in_memory(loaded, &mut st, &mut w, &planned.plan, &planned.prior);
+    for f in report.failures {
+        let record = planned.eval.instances.iter().find(|r| r.address == f.address);
+        let attr = match (f.code.as_str(), f.ty.as_str()) {
+            ("InvalidServiceName", _) => Some("service_name"),
+            ("InvalidParameter", "aws_vpc_endpoint") if f.message.contains("availability zone") || f.message.contains("subnet") => Some("subnet_ids"),
+            ("DuplicateSubnetsInSameZone", _) => Some("subnet_ids"),
+            ("InvalidParameter", "aws_vpc_endpoint") if f.message.contains("DNS") || f.message.contains("private-dns") => Some("private_dns_enabled"),
+            ("InvalidSubnet.Range" | "InvalidSubnet.Conflict", _) | ("InvalidVpc.Range", _) => Some("cidr_block"),
+            ("InvalidParameterValue", "aws_subnet") => Some("availability_zone"),
+            ("InvalidConfigurationRequest", _) => Some("subnets"),
+            _ => None,
+        };
+        let span = record.map(|r| attribute_span(&loaded.module, r, attr).unwrap_or(r.span));
+        let mut d = Diagnostic::error("predicted_api_error", format!("{}: {}", f.code, f.message))
+            .with_detail(format!("AWS would refuse {} {} at apply (AWS error code {}); plcli stops before changing anything.", if planned.plan.change(&f.address).is_some_and(|c| c.action == Action::Update) { "updating" } else { "creating" }, f.address, f.code))
+            .with_label(format!("{} fails here", f.address));
+        if let Some(sp) = span {
+            d = d.with_span(sp);
+        }
+        if f.code == "InvalidServiceName" {
+            d = d.with_help("the caller's principal must be on the service's allowed principals (AWS answers \"does not exist\" rather than revealing the service); add it, and make the endpoint depend on the allowed principal");
+        } else if f.message.contains("availability zone") {
+            d = d.with_help("compare AZ IDs, not names: the same AZ name is a different zone in another account; put the endpoint's subnets in AZ IDs the service's NLB covers");
+        }
+        planned.diags.push(d);
+    }
+}
+
+/// The span of attribute `name` in the block that declares `r`.
+fn attribute_span(root: &plcli_config::Module, r: &InstanceRecord, name: Option<&str>) -> Option<plcli_syntax::Span> {
+    let name = name?;
+    let mut m = root;
+    for (call, _) in &r.module {
+        match m.calls.get(call).map(|c| &c.module) {
+            Some(plcli_config::ModuleSource::Loaded(child)) => m = child,
+            _ => return None,
+        }
+    }
+    let res = m.resource(r.mode, &r.ty, &r.name)?;
+    res.body.iter().find_map(|s| match s {
+        plcli_syntax::hcl_edit::structure::Structure::Attribute(a) if a.key.as_str() == name => Some(plcli_eval::span_of(res.file, &a.value)),
+        _ => None,
+    })
 }
