@@ -168,7 +168,17 @@ impl InstanceHook for PlanHook<'_> {
             return value;
         }
         let (ignore, ignore_all) = (self.lifecycle)(r);
-        let config = with_tags_all(&r.config, schema, ctx.callers.get(&r.provider));
+        // Terraform applies ignore_changes to the configuration before the provider plans,
+        // so values derived from ignored ones (tags_all from tags) follow the prior ones.
+        let mut config = r.config.clone();
+        if let (Some(p), Value::Object(m)) = (prior, &mut config) {
+            for k in &ignore {
+                if let Some(v) = p.attributes.get_attr(k) {
+                    m.insert(k.clone(), v.clone());
+                }
+            }
+        }
+        let config = with_tags_all(&config, schema, ctx.callers.get(&r.provider));
         let force = self.opts.replace.iter().any(|a| a == &r.address);
         let d = diff(prior.map(|p| &p.attributes), &config, &r.configured, schema, &ignore, ignore_all, force && prior.is_some(), r.create_before_destroy);
         let mut d = d;
