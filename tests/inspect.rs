@@ -145,3 +145,15 @@ fn a_required_variable_without_value_fails_plan_naming_it() {
     let r = plcli(d.path(), &["plan", "--var", "cidr=10.0.0.0/16"]);
     assert_eq!(r.code, 0, "{}", r.transcript());
 }
+
+#[test]
+fn terraform_remote_state_reads_another_roots_outputs() {
+    let d = root(&[
+        ("a/main.tf", "output \"x\" {\n  value = \"hello\"\n}\n"),
+        ("b/main.tf", "data \"terraform_remote_state\" \"a\" {\n  backend = \"local\"\n  config = {\n    path = \"../a/plcli.state.json\"\n  }\n}\n\noutput \"y\" {\n  value = data.terraform_remote_state.a.outputs.x\n}\n"),
+    ]);
+    ok(&plcli(d.path(), &["apply", "--auto-approve", "--dir", "a"]));
+    ok(&plcli(d.path(), &["apply", "--auto-approve", "--dir", "b"]));
+    let y = plcli(d.path(), &["output", "--raw", "y", "--dir", "b"]);
+    assert_eq!(y.stdout, "hello");
+}

@@ -186,11 +186,37 @@ fn confirm(auto_approve: bool, question: &str) -> Result<bool, String> {
 }
 
 fn execute(s: &mut Session, planned: &Planned, ui: &Ui, destroy: bool) -> u8 {
+    let (add, change, del) = planned.plan.counts();
+    let total = (add + change + del) as u64;
+    // Large applies on a terminal get a progress bar; the Terraform-style lines still go to
+    // stdout (above the bar).
+    let bar = (total >= 50 && std::io::stderr().is_terminal()).then(|| {
+        let b = indicatif::ProgressBar::new(total);
+        b.set_style(indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()));
+        b
+    });
     let mut stdout = std::io::stdout();
     let mut log = |line: &str| {
-        let _ = writeln!(stdout, "{line}");
+        match &bar {
+            Some(b) => {
+                if line.ends_with("...") {
+                    b.set_message(line.to_string());
+                } else {
+                    b.inc(1);
+                    b.suspend(|| {
+                        let _ = writeln!(stdout, "{line}");
+                    });
+                }
+            }
+            None => {
+                let _ = writeln!(stdout, "{line}");
+            }
+        }
     };
     let report = plcli_engine::apply(&s.ws, &s.loaded, &mut s.state, &mut s.world, &planned.plan, &planned.prior, &mut log);
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
     ui.print_diagnostics(&report.diags.clone().sorted(), &s.loaded.sources);
     if report.diags.has_errors() {
         println!(

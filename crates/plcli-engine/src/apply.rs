@@ -88,6 +88,7 @@ impl Recorder<'_> {
 }
 
 struct ApplyHook<'a, 'b> {
+    base_dir: std::path::PathBuf,
     plan: HashMap<&'a str, &'a plcli_plan::ResourceChange>,
     prior: &'a BTreeMap<String, InstanceState>,
     world: &'a mut World,
@@ -165,7 +166,12 @@ impl InstanceHook for ApplyHook<'_, '_> {
                     return Value::Unknown;
                 }
                 log(self, format!("{}: Reading...", r.address));
-                match self.world.read_data(&caller, &r.ty, &r.config) {
+                let read = if r.ty == "terraform_remote_state" {
+                    crate::plan::remote_state(&r.config, &self.base_dir).map_err(|m| plcli_sim::ApiError::new("RemoteStateError", m))
+                } else {
+                    self.world.read_data(&caller, &r.ty, &r.config)
+                };
+                match read {
                     Ok(v) => {
                         log(self, format!("{}: Read complete after 0s [id={}]", r.address, v.get_attr("id").and_then(Value::as_str).unwrap_or("")));
                         self.store(r, v.clone());
@@ -311,7 +317,7 @@ fn apply_inner(ws: Option<&Workspace>, loaded: &Loaded, state: &mut State, world
     let mut report;
     let mut outputs = BTreeMap::new();
     {
-        let mut hook = ApplyHook { plan: changes, prior, world, state, rec: &mut rec, failed: BTreeSet::new(), diags: Diagnostics::new(), report: ApplyReport::default(), azs_registered: false };
+        let mut hook = ApplyHook { base_dir: loaded.module.dir.clone(), plan: changes, prior, world, state, rec: &mut rec, failed: BTreeSet::new(), diags: Diagnostics::new(), report: ApplyReport::default(), azs_registered: false };
         if !plan.destroy {
             let wopts = WalkOptions { mode: WalkMode::Plan, vars: &loaded.vars, root_dir: loaded.module.dir.clone() };
             let (eval, walk_diags) = walk(&loaded.module, &wopts, &mut hook);

@@ -86,6 +86,7 @@ fn refresh(state: &State, world: &World, enabled: bool) -> (BTreeMap<String, Ins
 }
 
 struct PlanHook<'a> {
+    base_dir: std::path::PathBuf,
     prior: &'a BTreeMap<String, InstanceState>,
     world: &'a mut World,
     opts: &'a PlanOptions,
@@ -143,6 +144,13 @@ impl InstanceHook for PlanHook<'_> {
             ch.action = Action::Read;
             let value = if r.config.is_wholly_known() || schema.is_some() && known_inputs(&r.config, schema) {
                 match ctx.callers.get(&r.provider) {
+                    _ if r.ty == "terraform_remote_state" => match remote_state(&r.config, &self.base_dir) {
+                        Ok(v) => v,
+                        Err(m) => {
+                            self.diags.push(Diagnostic::error("data_source_error", format!("Error reading {}", r.address)).with_span(r.span).with_detail(m));
+                            Value::Unknown
+                        }
+                    },
                     Some(c) if schema.is_some() => {
                         let caller = crate::sim_caller(c, &ctx.simulation);
                         match self.world.read_data(&caller, &r.ty, &r.config) {
@@ -214,6 +222,30 @@ impl InstanceHook for PlanHook<'_> {
     }
 }
 
+/// `data "terraform_remote_state"` with the local backend: another root's plcli state file,
+/// its outputs under `outputs`.
+pub(crate) fn remote_state(config: &Value, base: &std::path::Path) -> Result<Value, String> {
+    let backend = config.get_attr("backend").and_then(Value::as_str).unwrap_or("");
+    if backend != "local" {
+        return Err(format!("the \"{backend}\" backend is not available offline; plcli reads remote state only from local files (backend = \"local\")"));
+    }
+    let path = config.get_attr("config").and_then(|c| c.get_attr("path")).and_then(Value::as_str).unwrap_or("terraform.tfstate");
+    let full = base.join(path);
+    let st = match plcli_state::State::load(&full) {
+        Ok(Some(s)) => s,
+        Ok(None) => return Err(format!("no state file at {}", full.display())),
+        Err(e) => return Err(e.to_string()),
+    };
+    let mut outputs: BTreeMap<String, Value> = config.get_attr("defaults").and_then(Value::as_map).cloned().unwrap_or_default();
+    for (k, o) in st.outputs {
+        outputs.insert(k, o.value);
+    }
+    let mut m = config.as_map().cloned().unwrap_or_default();
+    m.insert("outputs".into(), Value::Object(outputs));
+    m.insert("id".into(), Value::string(full.display().to_string()));
+    Ok(Value::Object(m.into_iter().map(|(k, v)| (k, if v.is_unknown() { Value::Null } else { v })).collect()))
+}
+
 /// `tags_all` as the provider plans it: the provider's `default_tags` merged with `tags`.
 pub(crate) fn with_tags_all(config: &Value, schema: Option<&BlockSchema>, caller: Option<&plcli_graph::Caller>) -> Value {
     if !schema.is_some_and(|s| s.attributes.contains_key("tags_all")) {
@@ -257,7 +289,7 @@ pub fn plan(_ws: &Workspace, loaded: &Loaded, state: &State, world: &mut World, 
             None => (Vec::new(), false),
         }
     };
-    let mut hook = PlanHook { prior: &prior, world, opts, changes: Vec::new(), seen: HashSet::new(), diags: Diagnostics::new(), records: BTreeMap::new(), azs_registered: false, lifecycle: &lifecycle };
+    let mut hook = PlanHook { base_dir: loaded.module.dir.clone(), prior: &prior, world, opts, changes: Vec::new(), seen: HashSet::new(), diags: Diagnostics::new(), records: BTreeMap::new(), azs_registered: false, lifecycle: &lifecycle };
     let wopts = WalkOptions { mode: WalkMode::Plan, vars: &loaded.vars, root_dir: loaded.module.dir.clone() };
     let (eval, walk_diags) = walk(root, &wopts, &mut hook);
     let mut diags = loaded.warnings.clone();
