@@ -55,14 +55,21 @@ fn show_output_and_state_commands() {
     assert!(missing.stderr.contains("Output \"nope\" not found"));
     let show = plcli(d.path(), &["show", "--json"]);
     let j: serde_json::Value = serde_json::from_str(&show.stdout).unwrap();
-    let addrs: Vec<&str> = j["values"]["root_module"]["resources"].as_array().unwrap().iter().map(|r| r["address"].as_str().unwrap()).collect();
+    let addrs: Vec<&str> =
+        j["values"]["root_module"]["resources"].as_array().unwrap().iter().map(|r| r["address"].as_str().unwrap()).collect();
     assert_eq!(addrs, vec!["aws_subnet.a[0]", "aws_subnet.a[1]", "aws_vpc.main", "terraform_data.note"]);
     assert_eq!(j["values"]["root_module"]["resources"][0]["index"], 0);
     // state mv renames; the next plan sees nothing to do at the old address.
     ok(&plcli(d.path(), &["state", "mv", "terraform_data.note", "terraform_data.renamed"]));
     let plan = plcli(d.path(), &["plan", "--json"]);
     let j: serde_json::Value = serde_json::from_str(&plan.stdout).unwrap();
-    let changed: Vec<String> = j["resource_changes"].as_array().unwrap().iter().filter(|c| c["change"]["actions"] != serde_json::json!(["no-op"])).map(|c| format!("{} {}", c["address"].as_str().unwrap(), c["change"]["actions"])).collect();
+    let changed: Vec<String> = j["resource_changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["change"]["actions"] != serde_json::json!(["no-op"]))
+        .map(|c| format!("{} {}", c["address"].as_str().unwrap(), c["change"]["actions"]))
+        .collect();
     assert_eq!(changed, vec!["terraform_data.note [\"create\"]", "terraform_data.renamed [\"delete\"]"]);
     // state rm forgets (the object stays in the world).
     ok(&plcli(d.path(), &["state", "rm", "terraform_data.renamed"]));
@@ -75,7 +82,13 @@ fn target_and_replace() {
     let plan = plcli(d.path(), &["plan", "--json", "--target", "aws_subnet.a[1]"]);
     ok(&plan);
     let j: serde_json::Value = serde_json::from_str(&plan.stdout).unwrap();
-    let creates: Vec<&str> = j["resource_changes"].as_array().unwrap().iter().filter(|c| c["change"]["actions"] == serde_json::json!(["create"])).map(|c| c["address"].as_str().unwrap()).collect();
+    let creates: Vec<&str> = j["resource_changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["change"]["actions"] == serde_json::json!(["create"]))
+        .map(|c| c["address"].as_str().unwrap())
+        .collect();
     // The target and what it depends on, nothing else.
     assert_eq!(creates, vec!["aws_subnet.a[1]", "aws_vpc.main"]);
     ok(&plcli(d.path(), &["apply", "--auto-approve"]));
@@ -138,7 +151,8 @@ fn apply_refuses_off_a_terminal_without_auto_approve() {
 
 #[test]
 fn a_required_variable_without_value_fails_plan_naming_it() {
-    let d = root(&[("main.tf", "variable \"cidr\" {\n  type = string\n}\n\nresource \"aws_vpc\" \"main\" {\n  cidr_block = var.cidr\n}\n")]);
+    let d =
+        root(&[("main.tf", "variable \"cidr\" {\n  type = string\n}\n\nresource \"aws_vpc\" \"main\" {\n  cidr_block = var.cidr\n}\n")]);
     let r = plcli(d.path(), &["plan"]);
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("No value for required variable") && r.stderr.contains("cidr"), "{}", r.stderr);

@@ -136,7 +136,13 @@ pub fn run_plan(global: &GlobalArgs, args: &PlanArgs, ui: &Ui) -> u8 {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let opts = PlanOptions { destroy: args.destroy, targets: args.targets.clone(), replace: args.replace.clone(), refresh: args.refresh, predict: true };
+    let opts = PlanOptions {
+        destroy: args.destroy,
+        targets: args.targets.clone(),
+        replace: args.replace.clone(),
+        refresh: args.refresh,
+        predict: true,
+    };
     let planned = make_plan(&mut s, &opts);
     ui.print_diagnostics(&planned.diags.clone().sorted(), &s.loaded.sources);
     if planned.diags.has_errors() {
@@ -192,25 +198,26 @@ fn execute(s: &mut Session, planned: &Planned, ui: &Ui, destroy: bool) -> u8 {
     // stdout (above the bar).
     let bar = (total >= 50 && std::io::stderr().is_terminal()).then(|| {
         let b = indicatif::ProgressBar::new(total);
-        b.set_style(indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()));
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
         b
     });
     let mut stdout = std::io::stdout();
-    let mut log = |line: &str| {
-        match &bar {
-            Some(b) => {
-                if line.ends_with("...") {
-                    b.set_message(line.to_string());
-                } else {
-                    b.inc(1);
-                    b.suspend(|| {
-                        let _ = writeln!(stdout, "{line}");
-                    });
-                }
+    let mut log = |line: &str| match &bar {
+        Some(b) => {
+            if line.ends_with("...") {
+                b.set_message(line.to_string());
+            } else {
+                b.inc(1);
+                b.suspend(|| {
+                    let _ = writeln!(stdout, "{line}");
+                });
             }
-            None => {
-                let _ = writeln!(stdout, "{line}");
-            }
+        }
+        None => {
+            let _ = writeln!(stdout, "{line}");
         }
     };
     let report = plcli_engine::apply(&s.ws, &s.loaded, &mut s.state, &mut s.world, &planned.plan, &planned.prior, &mut log);
