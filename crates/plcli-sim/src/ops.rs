@@ -1069,6 +1069,12 @@ impl World {
             if !self.dns_verified(&svc) {
                 return Err(ApiError::new("InvalidParameter", format!("Private DNS can't be enabled because the service {service_name} has not verified the private DNS name.")));
             }
+            let zone_claims = self.referencing("name", &svc_dns, Some("aws_route53_zone")).into_iter().any(|z| {
+                self.get(&z).and_then(|o| o.attrs.get_attr("vpc").and_then(Value::as_seq).map(|v| v.iter().any(|b| b.get_attr("vpc_id").and_then(Value::as_str) == Some(vpc_id.as_str())))).unwrap_or(false)
+            });
+            if zone_claims {
+                return Err(ApiError::new("InvalidParameter", format!("private-dns-enabled cannot be set because there is already a conflicting DNS domain for {svc_dns} in the VPC {vpc_id}")));
+            }
             for other in self.referencing("vpc_id", &vpc_id, Some("aws_vpc_endpoint")) {
                 let oa = self.attrs_of(&other);
                 if bool_of(&oa, "private_dns_enabled") == Some(true) {
@@ -1326,6 +1332,14 @@ impl World {
         fill(a, "comment", s("Managed by Terraform"));
         fill(a, "force_destroy", Value::Bool(false));
         let private = a.get("vpc").and_then(Value::as_seq).is_some_and(|v| !v.is_empty());
+        // A private zone may not claim a name an interface endpoint's private DNS owns in the
+        // same VPC.
+        for vpc in a.get("vpc").and_then(Value::as_seq).map(|v| v.iter().filter_map(|b| b.get_attr("vpc_id").and_then(Value::as_str).map(str::to_string)).collect::<Vec<_>>()).unwrap_or_default() {
+            let owned = self.referencing("vpc_id", &vpc, Some("aws_vpc_endpoint")).into_iter().any(|e| self.get(&e).and_then(|o| o.internal.get("private_dns_name")).and_then(Value::as_str) == Some(name.as_str()));
+            if owned {
+                return Err(ApiError::new("ConflictingDomainExists", format!("The VPC {vpc} in region {} has already been associated with the hosted zone for {name} with the same domain name.", caller.region)));
+            }
+        }
         let n = (self.ids.counter % 2000) as usize;
         let ns: Vec<Value> = if private {
             vec![s("ns-0.awsdns-00.com.")]
