@@ -517,21 +517,8 @@ pub fn run_graph(global: &GlobalArgs, args: &GraphArgs, ui: &Ui) -> u8 {
     }
     let mut nodes: Vec<(String, String)> = Vec::new();
     let mut edges = Vec::new();
-    let strip = |a: &str| -> String {
-        let mut out = String::new();
-        let mut depth = 0;
-        for c in a.chars() {
-            match c {
-                '[' => depth += 1,
-                ']' => depth -= 1,
-                c if depth == 0 => out.push(c),
-                _ => {}
-            }
-        }
-        out
-    };
     for r in &eval.instances {
-        let n = strip(&r.resource_address);
+        let n = plcli_state::strip_instance_keys(&r.resource_address);
         nodes.push((n.clone(), n.clone()));
         for d in &r.depends_on {
             edges.push((n.clone(), d.clone(), String::new()));

@@ -149,7 +149,7 @@ impl InstanceHook for ApplyHook<'_, '_> {
             return prior.unwrap_or(Value::Unknown);
         };
         // A dependency failed: skip this one too (its dependents in turn).
-        let static_res = r.depends_on.iter().any(|d| self.failed.iter().any(|f| strip(f) == *d));
+        let static_res = r.depends_on.iter().any(|d| self.failed.iter().any(|f| plcli_state::strip_instance_keys(f) == *d));
         if static_res {
             self.failed.insert(r.resource_address.clone());
             return prior.unwrap_or(Value::Unknown);
@@ -261,20 +261,6 @@ impl InstanceHook for ApplyHook<'_, '_> {
             Action::Delete => prior.unwrap_or(Value::Unknown),
         }
     }
-}
-
-fn strip(addr: &str) -> String {
-    let mut out = String::with_capacity(addr.len());
-    let mut depth = 0;
-    for c in addr.chars() {
-        match c {
-            '[' => depth += 1,
-            ']' => depth -= 1,
-            c if depth == 0 => out.push(c),
-            _ => {}
-        }
-    }
-    out
 }
 
 /// Carries out `plan` (SPEC §4 `apply`): creates and updates in dependency order through a
@@ -414,7 +400,7 @@ fn delete_order<'a>(deletes: &[&'a plcli_plan::ResourceChange], state: &State) -
     // Static resource address → the instances being deleted.
     let mut by_res: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     for a in &addrs {
-        by_res.entry(strip(a)).or_default().push(a);
+        by_res.entry(plcli_state::strip_instance_keys(a)).or_default().push(a);
     }
     // depends[a] = deleted instances that `a` depends on (they must be deleted after `a`).
     let mut remaining_dependents: BTreeMap<&str, usize> = addrs.iter().map(|a| (*a, 0)).collect();

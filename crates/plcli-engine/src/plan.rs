@@ -48,6 +48,24 @@ pub(crate) fn module_address(r: &InstanceRecord) -> String {
     r.module.iter().map(|(n, k)| format!("module.{n}{}", k.suffix())).collect::<Vec<_>>().join(".")
 }
 
+/// A change of an object known only from the state (drift, deletions).
+fn state_change(addr: &str, inst: &InstanceState, action: Action, after: Option<Value>, reason: Option<String>) -> ResourceChange {
+    ResourceChange {
+        address: addr.to_string(),
+        module_address: inst.module.clone(),
+        mode: inst.mode.clone(),
+        ty: inst.ty.clone(),
+        name: inst.name.clone(),
+        index: inst.index_key.clone(),
+        provider: inst.provider.clone(),
+        action,
+        before: Some(inst.attributes.clone()),
+        after,
+        replace_paths: Vec::new(),
+        reason,
+    }
+}
+
 /// Reads each managed object of the state back from the world: gone objects drop out of the
 /// prior state (and are planned again); changed ones are drift.
 fn refresh(state: &State, world: &World, enabled: bool) -> (BTreeMap<String, InstanceState>, Vec<ResourceChange>) {
@@ -58,20 +76,7 @@ fn refresh(state: &State, world: &World, enabled: bool) -> (BTreeMap<String, Ins
             prior.insert(addr.clone(), inst.clone());
             continue;
         }
-        let change = |action: Action, after: Option<Value>| ResourceChange {
-            address: addr.clone(),
-            module_address: inst.module.clone(),
-            mode: inst.mode.clone(),
-            ty: inst.ty.clone(),
-            name: inst.name.clone(),
-            index: inst.index_key.clone(),
-            provider: inst.provider.clone(),
-            action,
-            before: Some(inst.attributes.clone()),
-            after,
-            replace_paths: Vec::new(),
-            reason: None,
-        };
+        let change = |action: Action, after: Option<Value>| state_change(addr, inst, action, after, None);
         match inst.id().and_then(|id| world.read(&inst.ty, id)) {
             None => drift.push(change(Action::Delete, None)),
             Some(now) => {
@@ -311,20 +316,7 @@ pub fn plan(_ws: &Workspace, loaded: &Loaded, state: &State, world: &mut World, 
             } else {
                 Some("delete_because_no_resource_config".to_string())
             };
-            changes.push(ResourceChange {
-                address: addr.clone(),
-                module_address: inst.module.clone(),
-                mode: inst.mode.clone(),
-                ty: inst.ty.clone(),
-                name: inst.name.clone(),
-                index: inst.index_key.clone(),
-                provider: inst.provider.clone(),
-                action: Action::Delete,
-                before: Some(inst.attributes.clone()),
-                after: None,
-                replace_paths: Vec::new(),
-                reason,
-            });
+            changes.push(state_change(addr, inst, Action::Delete, None, reason));
         }
     }
     if opts.destroy {
@@ -409,7 +401,7 @@ fn restrict_to_targets(changes: &mut [ResourceChange], targets: &[String], recor
             for d in deps {
                 if keep_resources.insert(d.clone()) {
                     for (addr2, (_, res2)) in records {
-                        let static_res = strip_keys(res2);
+                        let static_res = plcli_state::strip_instance_keys(res2);
                         if static_res == *d {
                             queue.push(addr2.clone());
                         }
@@ -425,21 +417,6 @@ fn restrict_to_targets(changes: &mut [ResourceChange], targets: &[String], recor
             c.replace_paths.clear();
         }
     }
-}
-
-/// `module.a["x"].aws_vpc.b` → `module.a.aws_vpc.b` (the static resource address).
-fn strip_keys(addr: &str) -> String {
-    let mut out = String::with_capacity(addr.len());
-    let mut depth = 0;
-    for c in addr.chars() {
-        match c {
-            '[' => depth += 1,
-            ']' => depth -= 1,
-            c if depth == 0 => out.push(c),
-            _ => {}
-        }
-    }
-    out
 }
 
 /// Runs the plan against copies of the state and world; every refusal becomes an error at the
@@ -493,3 +470,4 @@ fn attribute_span(root: &plcli_config::Module, r: &InstanceRecord, name: Option<
         _ => None,
     })
 }
+

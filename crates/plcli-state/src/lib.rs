@@ -18,4 +18,4 @@ mod state;
 
 pub use files::{atomic_write, Lock, LockError};
 pub use journal::Journal;
-pub use state::{InstanceState, OutputState, State, StateError, STATE_VERSION};
+pub use state::{strip_instance_keys, InstanceState, OutputState, State, StateError, STATE_VERSION};

@@ -69,6 +69,26 @@ impl InstanceState {
     }
 }
 
+/// `module.a["x"].aws_vpc.b[0]` → `module.a.aws_vpc.b`: the static resource address, as
+/// `dependencies` records it.
+pub fn strip_instance_keys(addr: &str) -> String {
+    let mut out = String::with_capacity(addr.len());
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut prev = '\0';
+    for c in addr.chars() {
+        match c {
+            '"' if depth > 0 && prev != '\\' => in_string = !in_string,
+            '[' if !in_string => depth += 1,
+            ']' if !in_string => depth = depth.saturating_sub(1),
+            c if depth == 0 => out.push(c),
+            _ => {}
+        }
+        prev = c;
+    }
+    out
+}
+
 /// A root output in state.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutputState {
@@ -284,6 +304,12 @@ mod tests {
         st.serial = 1;
         st.save(&p).unwrap();
         assert!(dir.path().join("plcli.state.json.backup").exists());
+    }
+
+    #[test]
+    fn instance_keys_strip_even_with_brackets_in_keys() {
+        assert_eq!(strip_instance_keys("module.a[\"x]\"].aws_vpc.b[0]"), "module.a.aws_vpc.b");
+        assert_eq!(strip_instance_keys("aws_vpc.b"), "aws_vpc.b");
     }
 
     #[test]
