@@ -124,3 +124,24 @@ fn every_example_validates() {
         assert_eq!(run.code, 0, "examples/{ex} does not validate:\n{}", run.transcript());
     }
 }
+
+#[test]
+fn variable_precedence_is_terraforms() {
+    let dir = root(&[
+        ("main.tf", "variable \"a\" {\n  default = \"default\"\n}\n\nvariable \"b\" {\n  default = \"default\"\n}\n\nvariable \"c\" {\n  default = \"default\"\n}\n\nvariable \"d\" {\n  default = \"default\"\n}\n\nvariable \"e\" {\n  default = \"default\"\n}\n\noutput \"all\" {\n  value = join(\",\", [var.a, var.b, var.c, var.d, var.e])\n}\n"),
+        ("terraform.tfvars", "b = \"tfvars\"\nc = \"tfvars\"\nd = \"tfvars\"\ne = \"tfvars\"\n"),
+        ("x.auto.tfvars", "c = \"auto\"\nd = \"auto\"\ne = \"auto\"\n"),
+        ("extra.tfvars", "d = \"var-file\"\ne = \"var-file\"\n"),
+    ]);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_plcli"))
+        .args(["apply", "--auto-approve", "--var", "e=first", "--var-file", "extra.tfvars", "--no-color"])
+        .current_dir(dir.path())
+        .env("TF_VAR_a", "env")
+        .env("TF_VAR_b", "env")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // --var e=first comes before --var-file, which sets e again: command-line order wins.
+    let all = plcli(dir.path(), &["output", "--raw", "all"]);
+    assert_eq!(all.stdout, "env,tfvars,auto,var-file,var-file");
+}

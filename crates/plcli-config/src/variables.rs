@@ -160,13 +160,13 @@ pub fn collect(root: &Module, dir: &Path, env: &[(String, String)], cli: &[CliVa
 /// `--var` and `TF_VAR_` values: a string variable takes the text as is; other types parse it
 /// as an HCL expression, as Terraform does.
 fn parse_raw(ty: &Type, text: &str, sources: &mut SourceMap, origin: &str) -> Result<Value, Diagnostic> {
-    if matches!(ty, Type::String) {
+    // Without a type constraint the raw text is a string, as in Terraform.
+    if matches!(ty, Type::String | Type::Any) {
         return Ok(Value::String(text.to_string()));
     }
     let file = sources.add(origin.to_string(), Path::new(origin), text.to_string());
     match plcli_syntax::hcl_edit::parser::parse_expr(text) {
         Ok(expr) => Evaluator::new(file, &Literal).eval(&expr),
-        Err(_) if matches!(ty, Type::Any) => Ok(Value::String(text.to_string())),
         Err(e) => Err(Diagnostic::error("invalid_variable_value", format!("Invalid value for {origin}"))
             .with_span(Span::new(file, 0..text.len()))
             .with_detail(format!("The value must be a valid expression for this variable's type: {}", e.message()))),
