@@ -145,3 +145,34 @@ fn variable_precedence_is_terraforms() {
     let all = plcli(dir.path(), &["output", "--raw", "all"]);
     assert_eq!(all.stdout, "env,tfvars,auto,var-file,var-file");
 }
+
+#[test]
+fn installed_registry_modules_are_read_and_missing_ones_reported_once() {
+    let dir = root(&[
+        (
+            "main.tf",
+            "module \"net\" {\n  source  = \"terraform-aws-modules/vpc/aws\"\n  version = \"5.0.0\"\n  cidr    = \"10.0.0.0/16\"\n}\n\nmodule \"gone\" {\n  source = \"git::https://example.com/x.git\"\n}\n\noutput \"vpc\" {\n  value = module.net.vpc_id\n}\n\noutput \"other\" {\n  value = module.gone.anything\n}\n",
+        ),
+        (".terraform/modules/modules.json", "{\"Modules\":[{\"Key\":\"\",\"Source\":\"\",\"Dir\":\".\"},{\"Key\":\"net\",\"Source\":\"registry.terraform.io/terraform-aws-modules/vpc/aws\",\"Version\":\"5.0.0\",\"Dir\":\".terraform/modules/net\"}]}"),
+        (".terraform/modules/net/main.tf", "variable \"cidr\" {\n  type = string\n}\n\nresource \"aws_vpc\" \"this\" {\n  cidr_block = var.cidr\n}\n\noutput \"vpc_id\" {\n  value = aws_vpc.this.id\n}\n"),
+    ]);
+    let run = plcli(dir.path(), &["validate", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let warnings: Vec<&str> = v["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert_eq!(warnings, vec!["module_not_available"]);
+    // Its resources plan with module addresses.
+    let plan = plcli(dir.path(), &["plan", "--json"]);
+    let j: serde_json::Value = serde_json::from_str(&plan.stdout).unwrap();
+    assert_eq!(j["resource_changes"][0]["address"], "module.net.aws_vpc.this");
+    assert_eq!(j["resource_changes"][0]["module_address"], "module.net");
+}
+
+#[test]
+fn legacy_syntax_still_works() {
+    let out = validate(&[(
+        "main.tf",
+        "provider \"aws\" {\n  alias = \"peer\"\n}\n\nvariable \"cidrs\" {\n  type    = \"list\"\n  default = [\"10.0.0.0/16\"]\n}\n\nresource \"aws_vpc\" \"old\" {\n  provider   = \"aws.peer\"\n  cidr_block = \"${var.cidrs[0]}\"\n}\n\nresource \"aws_subnet\" \"s\" {\n  provider   = aws.peer\n  vpc_id     = \"${aws_vpc.old.id}\"\n  cidr_block = \"${cidrsubnet(var.cidrs.0, 8, 1)}\"\n  depends_on = [\"aws_vpc.old\"]\n}\n\noutput \"ids\" {\n  value = \"${aws_subnet.s.*.id}\"\n}\n",
+    )]);
+    insta::assert_snapshot!(out);
+}

@@ -88,10 +88,29 @@ fn changes_plan_the_actions_the_provider_would() {
     let changed = text.replacen("Name = \"payments-provider\"", "Name = \"payments-provider-2\"", 1);
     assert_ne!(changed, text, "the example changed: update this test");
     std::fs::write(&service, changed).unwrap();
-    let plan = plcli(d.path(), &["plan", "--json"]);
+    let actions = changed_actions(d.path());
+    assert_eq!(actions, vec![("aws_vpc.provider".to_string(), "update".to_string())]);
+    // A listener port: in place, and the endpoint security group rule follows it.
+    std::fs::write(
+        &service,
+        std::fs::read_to_string(&service).unwrap().replacen("Name = \"payments-provider-2\"", "Name = \"payments-provider\"", 1),
+    )
+    .unwrap();
+    let vars = d.path().join("variables.tf");
+    let vtext = std::fs::read_to_string(&vars).unwrap();
+    assert!(vtext.contains("default     = 8443") || vtext.contains("default = 8443"), "the example's port changed: update this test");
+    std::fs::write(&vars, vtext.replacen("8443", "9443", 1)).unwrap();
+    let actions = changed_actions(d.path());
+    assert!(actions.contains(&("aws_lb_listener.payments".to_string(), "update".to_string())), "{actions:?}");
+    // A target group port forces a new target group (and its attachments).
+    assert!(actions.contains(&("aws_lb_target_group.payments".to_string(), "delete,create".to_string())), "{actions:?}");
+}
+
+fn changed_actions(dir: &Path) -> Vec<(String, String)> {
+    let plan = plcli(dir, &["plan", "--json"]);
     ok(&plan);
     let j: serde_json::Value = serde_json::from_str(&plan.stdout).unwrap();
-    let actions: Vec<(String, String)> = j["resource_changes"]
+    j["resource_changes"]
         .as_array()
         .unwrap()
         .iter()
@@ -102,8 +121,7 @@ fn changes_plan_the_actions_the_provider_would() {
                 c["change"]["actions"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect::<Vec<_>>().join(","),
             )
         })
-        .collect();
-    assert_eq!(actions, vec![("aws_vpc.provider".to_string(), "update".to_string())]);
+        .collect()
 }
 
 #[test]
