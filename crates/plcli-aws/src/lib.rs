@@ -8,13 +8,15 @@
 //! Invariants: pure data and lookups, no I/O at run time (the data files are compiled in),
 //! no knowledge of HCL, state or the world.
 
+pub mod principals;
 pub mod quotas;
 pub mod regions;
 pub mod schema;
 
+pub use principals::principal_matches;
 pub use quotas::{quota, Quota, QUOTAS};
-pub use regions::{az_id_for, az_names, region, region_az_ids, Region, REGIONS};
-pub use schema::{attribute_type, Attribute, BlockSchema, NestedBlock, Nesting, Schemas};
+pub use regions::{account_az_map, az_id_for, az_names, region, region_az_ids, Region, REGIONS};
+pub use schema::{attribute_type, is_computed_block, Attribute, BlockSchema, ConditionalDefault, NestedBlock, Nesting, Schemas};
 
 /// Whether the AWS provider has this resource (`data == false`) or data source type, whether
 /// or not plcli simulates it. Used to tell a typo from an opaque type.

@@ -1,5 +1,7 @@
 //! Regions and AZ IDs (SPEC §3.2).
 
+use std::collections::BTreeMap;
+
 /// A region plcli simulates.
 #[derive(Debug, Clone, Copy)]
 pub struct Region {
@@ -62,6 +64,24 @@ pub fn az_id_for(region_name: &str, account: &str, az_name: &str) -> Option<&'st
     Some(r.az_ids[(i + shift) % n])
 }
 
+/// An account's AZ name → ID map in one region: the explicit entries (a `simulation`
+/// block's `az_ids`) first, then the default rotation for every other name whose ID no
+/// explicit entry took (each AZ name of an account is a different zone).
+pub fn account_az_map(region_name: &str, account: &str, explicit: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    let mut map: BTreeMap<String, String> = explicit.iter().filter(|(k, _)| k.starts_with(region_name)).map(|(k, v)| (k.clone(), v.clone())).collect();
+    for name in az_names(region_name) {
+        if map.contains_key(&name) {
+            continue;
+        }
+        if let Some(id) = az_id_for(region_name, account, &name) {
+            if !map.values().any(|v| v == id) {
+                map.insert(name, id.to_string());
+            }
+        }
+    }
+    map
+}
+
 fn account_mod(account: &str, n: usize) -> usize {
     account.bytes().filter(u8::is_ascii_digit).fold(0usize, |acc, d| (acc * 10 + (d - b'0') as usize) % n)
 }
@@ -79,5 +99,15 @@ mod tests {
         assert_eq!(az_id_for("eu-west-1", "111111111111", "eu-west-1b"), Some("euw1-az2"));
         assert_eq!(az_id_for("us-west-1", "123456789012", "us-west-1c"), None);
         assert_eq!(az_names("us-west-1"), vec!["us-west-1a", "us-west-1b"]);
+    }
+
+    #[test]
+    fn explicit_az_ids_win_and_defaults_fill_the_rest() {
+        let explicit: BTreeMap<String, String> = [("us-east-1a".to_string(), "use1-az1".to_string())].into_iter().collect();
+        let map = account_az_map("us-east-1", "111111111111", &explicit);
+        assert_eq!(map["us-east-1a"], "use1-az1");
+        // 111111111111's default for us-east-1d is use1-az1, already taken by the explicit entry.
+        assert!(!map.contains_key("us-east-1d"));
+        assert_eq!(map["us-east-1b"], "use1-az5");
     }
 }

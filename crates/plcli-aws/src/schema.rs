@@ -64,6 +64,15 @@ pub struct NestedBlock {
     pub block: BlockSchema,
 }
 
+/// A provider default that applies only when other arguments have given values (e.g. an
+/// NLB's `dns_record_client_routing_policy`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ConditionalDefault {
+    pub value: serde_json::Value,
+    /// Argument → the values under which the default applies.
+    pub when: BTreeMap<String, Vec<serde_json::Value>>,
+}
+
 /// Attributes and nested blocks of a resource, data source, provider or nested block.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct BlockSchema {
@@ -71,6 +80,8 @@ pub struct BlockSchema {
     pub attributes: BTreeMap<String, Attribute>,
     #[serde(default)]
     pub blocks: BTreeMap<String, NestedBlock>,
+    #[serde(default)]
+    pub conditional_defaults: BTreeMap<String, Vec<ConditionalDefault>>,
 }
 
 impl BlockSchema {
@@ -112,6 +123,44 @@ impl Schemas {
     pub fn data_source(&self, ty: &str) -> Option<&BlockSchema> {
         self.data_sources.get(ty)
     }
+}
+
+/// Nested blocks the provider marks Optional+Computed: left unset, they are unknown in a plan
+/// (the provider fills them), as `terraform plan` shows them. Found by comparing Terraform's
+/// plans of the examples with the AWS provider 5.100.0.
+pub const COMPUTED_BLOCKS: &[(&str, &str)] = &[
+    ("aws_instance", "capacity_reservation_specification"),
+    ("aws_instance", "cpu_options"),
+    ("aws_instance", "ebs_block_device"),
+    ("aws_instance", "enclave_options"),
+    ("aws_instance", "ephemeral_block_device"),
+    ("aws_instance", "instance_market_options"),
+    ("aws_instance", "maintenance_options"),
+    ("aws_instance", "metadata_options"),
+    ("aws_instance", "network_interface"),
+    ("aws_instance", "private_dns_name_options"),
+    ("aws_instance", "root_block_device"),
+    ("aws_lb", "subnet_mapping"),
+    ("aws_alb", "subnet_mapping"),
+    ("aws_lb_listener", "mutual_authentication"),
+    ("aws_alb_listener", "mutual_authentication"),
+    ("aws_lb_target_group", "health_check"),
+    ("aws_alb_target_group", "health_check"),
+    ("aws_lb_target_group", "stickiness"),
+    ("aws_lb_target_group", "target_failover"),
+    ("aws_lb_target_group", "target_group_health"),
+    ("aws_lb_target_group", "target_health_state"),
+    ("aws_alb_target_group", "stickiness"),
+    ("aws_alb_target_group", "target_failover"),
+    ("aws_alb_target_group", "target_group_health"),
+    ("aws_alb_target_group", "target_health_state"),
+    ("aws_vpc_endpoint", "dns_options"),
+    ("aws_vpc_endpoint", "subnet_configuration"),
+];
+
+/// Whether an unset nested block of `ty` is computed by the provider.
+pub fn is_computed_block(ty: &str, block: &str) -> bool {
+    COMPUTED_BLOCKS.iter().any(|(t, b)| *t == ty && *b == block)
 }
 
 /// Converts a cty type in `terraform providers schema -json` notation to a plcli type.

@@ -267,7 +267,10 @@ pub(crate) fn with_tags_all(config: &Value, schema: Option<&BlockSchema>, caller
             all.insert(k.clone(), v.clone());
         }
     }
-    m.insert("tags_all".into(), Value::Map(all));
+    // With no tags at all the provider leaves tags_all to apply.
+    if !all.is_empty() {
+        m.insert("tags_all".into(), Value::Map(all));
+    }
     Value::Object(m)
 }
 

@@ -109,7 +109,7 @@ fn eval_body_with(
                 // aws_security_group's ingress) may be written with block syntax.
                 if let Some(obj_schema) = schema.and_then(|s| s.attributes.get(name)).and_then(|a| attr_as_block_schema(&a.ty())) {
                     let v = eval_body_with(ev, file, &b.body, Some(&obj_schema), &format!("{name} block"), span, diags, iterators);
-                    as_blocks.entry(name.to_string()).or_default().push(v);
+                    as_blocks.entry(name.to_string()).or_default().push(zero_fill(v, &obj_schema));
                     continue;
                 }
                 let nested = match schema {
@@ -133,6 +133,11 @@ fn eval_body_with(
                     },
                 };
                 let v = eval_body_with(ev, file, &b.body, nested, &format!("{name} block"), span, diags, iterators);
+                // The SDK plans unset optional arguments of list/set blocks as zero values.
+                let v = match (schema.and_then(|s| s.blocks.get(name)), nested) {
+                    (Some(nb), Some(ns)) if matches!(nb.nesting, Nesting::List | Nesting::Set) => zero_fill_optional(v, ns),
+                    _ => v,
+                };
                 let v = with_labels(b, v);
                 blocks.entry(name.to_string()).or_default().push((v, span));
             }
@@ -178,7 +183,22 @@ fn eval_body_with(
             attrs.insert(name.clone(), Value::Null);
         }
     }
+    // Defaults that depend on other arguments (an NLB's dns_record_client_routing_policy).
+    for (name, conds) in &schema.conditional_defaults {
+        if !matches!(attrs.get(name), None | Some(Value::Null) | Some(Value::Unknown)) || !schema.attributes.contains_key(name) {
+            continue;
+        }
+        for c in conds {
+            let applies = c.when.iter().all(|(k, vals)| attrs.get(k).is_some_and(|v| vals.iter().any(|w| Value::from_json(w).equals(v) == Some(true))));
+            if applies {
+                let ty = schema.attributes[name].ty();
+                attrs.insert(name.clone(), ty.convert(&Value::from_json(&c.value)).unwrap_or_else(|_| Value::from_json(&c.value)));
+                break;
+            }
+        }
+    }
     for (name, nb) in &schema.blocks {
+        let configured_block = blocks.contains_key(name);
         let items = blocks.remove(name).unwrap_or_default();
         let n = items.len() as u64;
         if n < nb.min_items {
@@ -195,6 +215,10 @@ fn eval_body_with(
                     .with_span(span)
                     .with_detail(format!("No more than {} \"{name}\" block(s) are allowed.", nb.max_items)),
             );
+        }
+        if !configured_block && plcli_aws::is_computed_block(type_name, name) {
+            attrs.insert(name.clone(), Value::Unknown);
+            continue;
         }
         let values: Vec<Value> = items.into_iter().map(|(v, _)| v).collect();
         let v = match nb.nesting {
@@ -314,9 +338,44 @@ fn expand_dynamic(
         let obj = Value::Object([("key".to_string(), k), ("value".to_string(), v)].into_iter().collect());
         iterators.push((iterator.clone(), obj));
         let value = eval_body_with(ev, file, &content.body, nested, &format!("{label} block"), span, diags, iterators);
+        let value = match (schema.and_then(|s| s.blocks.get(&label)), nested) {
+            (Some(nb), Some(ns)) if matches!(nb.nesting, Nesting::List | Nesting::Set) => zero_fill_optional(value, ns),
+            _ => value,
+        };
         iterators.pop();
         blocks.entry(label.clone()).or_default().push((value, span));
     }
+}
+
+/// Unset arguments of an attribute written as a block take the SDK's zero values (empty
+/// collections, false, 0, ""), as the provider plans them.
+fn zero_fill(v: Value, schema: &BlockSchema) -> Value {
+    zero_fill_where(v, schema, |_| true)
+}
+
+/// Unset optional, non-computed arguments of a list/set block take zero values.
+fn zero_fill_optional(v: Value, schema: &BlockSchema) -> Value {
+    zero_fill_where(v, schema, |a| a.optional && !a.computed)
+}
+
+fn zero_fill_where(v: Value, schema: &BlockSchema, pick: impl Fn(&plcli_aws::Attribute) -> bool) -> Value {
+    use plcli_lang::Type;
+    let Value::Object(mut m) = v else { return v };
+    for (k, a) in schema.attributes.iter().filter(|(_, a)| pick(a)) {
+        if matches!(m.get(k), None | Some(Value::Null)) {
+            let zero = match a.ty() {
+                Type::List(_) => Value::List(vec![]),
+                Type::Set(_) => Value::Set(vec![]),
+                Type::Map(_) => Value::Map(Default::default()),
+                Type::Bool => Value::Bool(false),
+                Type::Number => Value::Number(0.0),
+                Type::String => Value::String(String::new()),
+                _ => Value::Null,
+            };
+            m.insert(k.clone(), zero);
+        }
+    }
+    Value::Object(m)
 }
 
 /// The schema of one element when a list/set-of-objects attribute is written as blocks: every

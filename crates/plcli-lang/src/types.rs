@@ -147,7 +147,15 @@ fn convert(ty: &Type, value: &Value) -> Result<Value, ConvError> {
                 out.push(convert(elem, item).map_err(|e| e.at(format!("element {i}")))?);
             }
             let out = unify_any(elem, out);
-            Ok(if matches!(ty, Type::Set(_)) { Value::set(out) } else { Value::List(out) })
+            if matches!(ty, Type::Set(_)) {
+                // A set with an unknown element is wholly unknown: its length is not known
+                // (the element may equal another).
+                if out.iter().any(Value::is_unknown) {
+                    return Ok(Value::Unknown);
+                }
+                return Ok(Value::set(out));
+            }
+            Ok(Value::List(out))
         }
         Type::Map(elem) => {
             let Some(entries) = value.as_map() else {

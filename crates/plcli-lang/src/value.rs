@@ -34,7 +34,8 @@ impl Value {
     /// A set built from arbitrary elements: sorted into Terraform's order, duplicates dropped.
     pub fn set(mut items: Vec<Value>) -> Value {
         items.sort_by(Value::total_cmp);
-        items.dedup_by(|a, b| a.total_cmp(b) == Ordering::Equal);
+        // Elements with unknown parts may turn out different: only known ones are merged.
+        items.dedup_by(|a, b| a.is_wholly_known() && b.is_wholly_known() && a.total_cmp(b) == Ordering::Equal);
         Value::Set(items)
     }
 

@@ -130,7 +130,8 @@ pub fn diff(
             // World bookkeeping the provider schema does not have: never a change.
             p.clone()
         } else if let Some(nb) = block {
-            if ignore_all || ignore.iter().any(|i| i == k) {
+            if ignore_all || ignore.iter().any(|i| i == k) || (c.is_unknown() && !configured.iter().any(|n| n == k)) {
+                // Ignored, or an unset block the provider computes: it keeps what it has.
                 p.clone()
             } else {
                 fill_block_unknowns(&c, &p, &nb.block)
@@ -140,7 +141,7 @@ pub fn diff(
         } else if !configurable {
             // Computed-only attributes keep their value unless something else changes them.
             p.clone()
-        } else if computed && !configured.iter().any(|n| n == k) && k != "tags_all" {
+        } else if computed && !configured.iter().any(|n| n == k) && (k != "tags_all" || c.is_unknown()) {
             // Unset optional+computed: the provider keeps what it has.
             p.clone()
         } else {
