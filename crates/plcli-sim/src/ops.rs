@@ -151,19 +151,12 @@ impl World {
 
     /// The account's AZ map for a region, recorded on first use (SPEC §3.2 default rotation).
     pub fn az_map(&mut self, account: &str, region: &str) -> BTreeMap<String, String> {
-        let names = plcli_aws::az_names(region);
         let entry = self.az_maps.entry(account.to_string()).or_default();
-        for n in names {
-            if !entry.contains_key(&n) {
-                if let Some(id) = plcli_aws::az_id_for(region, account, &n) {
-                    // Explicit maps may already use this ID for another name: keep them unique.
-                    if !entry.values().any(|v| v == id) {
-                        entry.insert(n, id.to_string());
-                    }
-                }
-            }
+        let map = plcli_aws::account_az_map(region, account, entry);
+        for (k, v) in &map {
+            entry.entry(k.clone()).or_insert_with(|| v.clone());
         }
-        entry.iter().filter(|(k, _)| k.starts_with(region)).map(|(k, v)| (k.clone(), v.clone())).collect()
+        map
     }
 
     fn az_id(&mut self, account: &str, region: &str, name: &str) -> Option<String> {
@@ -287,7 +280,10 @@ impl World {
         a.insert("id".into(), s(id));
         tags_all(&mut a, caller);
         let attrs = settle(Value::Object(a));
-        self.put(&key, Object { attrs: attrs.clone(), ..obj });
+        // The type-specific update may have changed world-only bookkeeping (a new private DNS
+        // name's verification state, an endpoint's private DNS claim): keep it.
+        let internal = self.objects.get(&key).map(|o| o.internal.clone()).unwrap_or(obj.internal.clone());
+        self.put(&key, Object { attrs: attrs.clone(), internal, ..obj });
         Ok(attrs)
     }
 
@@ -1007,6 +1003,38 @@ impl World {
         self.objects.get(service_id).and_then(|o| o.internal.get("dns_state")).and_then(Value::as_str) == Some("verified")
     }
 
+    /// What AWS checks before it enables private DNS on an endpoint in `vpc_id` (at create,
+    /// or later through ModifyVpcEndpoint): both VPC DNS attributes, a verified private DNS
+    /// name on the service, and no other endpoint or private zone claiming the name in the VPC.
+    fn check_private_dns(&self, vpc_id: &str, vpc: &Attrs, svc: &str, service_name: &str, svc_dns: &str, except: Option<&str>) -> R<()> {
+        if !(bool_of(vpc, "enable_dns_support").unwrap_or(false) && bool_of(vpc, "enable_dns_hostnames").unwrap_or(false)) {
+            return Err(ApiError::new("InvalidParameter", format!("Enabling private DNS requires both enableDnsSupport and enableDnsHostnames VPC attributes set to true for {vpc_id}")));
+        }
+        if svc_dns.is_empty() {
+            return Err(ApiError::new("InvalidParameter", format!("Private DNS can't be enabled because the service {service_name} does not provide a private DNS name.")));
+        }
+        if !self.dns_verified(svc) {
+            return Err(ApiError::new("InvalidParameter", format!("Private DNS can't be enabled because the service {service_name} has not verified the private DNS name.")));
+        }
+        let conflict = || ApiError::new("InvalidParameter", format!("private-dns-enabled cannot be set because there is already a conflicting DNS domain for {svc_dns} in the VPC {vpc_id}"));
+        let zone_claims = self.referencing("name", svc_dns, Some("aws_route53_zone")).into_iter().any(|z| {
+            self.get(&z).and_then(|o| o.attrs.get_attr("vpc").and_then(Value::as_seq).map(|v| v.iter().any(|b| b.get_attr("vpc_id").and_then(Value::as_str) == Some(vpc_id)))).unwrap_or(false)
+        });
+        if zone_claims {
+            return Err(conflict());
+        }
+        for other in self.referencing("vpc_id", vpc_id, Some("aws_vpc_endpoint")) {
+            if Some(other.as_str()) == except {
+                continue;
+            }
+            let other_dns = self.objects.get(&other).and_then(|o| o.internal.get("private_dns_name")).and_then(Value::as_str);
+            if other_dns == Some(svc_dns) {
+                return Err(conflict());
+            }
+        }
+        Ok(())
+    }
+
     fn create_endpoint(&mut self, caller: &Caller, a: &mut Attrs) -> R<String> {
         let ep_type = str_of(a, "vpc_endpoint_type").unwrap_or("Gateway").to_string();
         let vpc_id = str_of(a, "vpc_id").unwrap_or("").to_string();
@@ -1060,30 +1088,7 @@ impl World {
         let private_dns = bool_of(a, "private_dns_enabled").unwrap_or(false);
         let svc_dns = str_of(&svc_attrs, "private_dns_name").unwrap_or("").to_string();
         if private_dns {
-            if !(bool_of(&vpc, "enable_dns_support").unwrap_or(false) && bool_of(&vpc, "enable_dns_hostnames").unwrap_or(false)) {
-                return Err(ApiError::new("InvalidParameter", format!("Enabling private DNS requires both enableDnsSupport and enableDnsHostnames VPC attributes set to true for {vpc_id}")));
-            }
-            if svc_dns.is_empty() {
-                return Err(ApiError::new("InvalidParameter", format!("Private DNS can't be enabled because the service {service_name} does not provide a private DNS name.")));
-            }
-            if !self.dns_verified(&svc) {
-                return Err(ApiError::new("InvalidParameter", format!("Private DNS can't be enabled because the service {service_name} has not verified the private DNS name.")));
-            }
-            let zone_claims = self.referencing("name", &svc_dns, Some("aws_route53_zone")).into_iter().any(|z| {
-                self.get(&z).and_then(|o| o.attrs.get_attr("vpc").and_then(Value::as_seq).map(|v| v.iter().any(|b| b.get_attr("vpc_id").and_then(Value::as_str) == Some(vpc_id.as_str())))).unwrap_or(false)
-            });
-            if zone_claims {
-                return Err(ApiError::new("InvalidParameter", format!("private-dns-enabled cannot be set because there is already a conflicting DNS domain for {svc_dns} in the VPC {vpc_id}")));
-            }
-            for other in self.referencing("vpc_id", &vpc_id, Some("aws_vpc_endpoint")) {
-                let oa = self.attrs_of(&other);
-                if bool_of(&oa, "private_dns_enabled") == Some(true) {
-                    let other_dns = self.objects.get(&other).and_then(|o| o.internal.get("private_dns_name")).and_then(|v| v.as_str().map(str::to_string));
-                    if other_dns.as_deref() == Some(svc_dns.as_str()) {
-                        return Err(ApiError::new("InvalidParameter", format!("private-dns-enabled cannot be set because there is already a conflicting DNS domain for {svc_dns} in the VPC {vpc_id}")));
-                    }
-                }
-            }
+            self.check_private_dns(&vpc_id, &vpc, &svc, &service_name, &svc_dns, None)?;
         }
         let existing = self.referencing("vpc_id", &vpc_id, Some("aws_vpc_endpoint")).len();
         self.check_quota(caller, "interface_endpoints_per_vpc", existing)?;
@@ -1156,7 +1161,6 @@ impl World {
     }
 
     fn update_endpoint(&mut self, caller: &Caller, id: &str, prior: &Attrs, a: &mut Attrs) -> R<()> {
-        let _ = (caller, id, prior);
         // The service's connection state is the world's, never the configuration's.
         if let Some(st) = prior.get("state") {
             a.insert("state".into(), st.clone());
@@ -1164,6 +1168,36 @@ impl World {
         if let Some(v) = prior.get("vpc_endpoint_service_id") {
             a.insert("vpc_endpoint_service_id".into(), v.clone());
         }
+        // private_dns_enabled changes in place (ModifyVpcEndpoint), with the checks of create.
+        let before = bool_of(prior, "private_dns_enabled").unwrap_or(false);
+        let after = bool_of(a, "private_dns_enabled").unwrap_or(false);
+        if before == after {
+            return Ok(());
+        }
+        let svc = self.objects.get(id).and_then(|o| o.internal.get("service_id")).and_then(Value::as_str).unwrap_or("").to_string();
+        let svc_attrs = self.attrs_of(&svc);
+        let svc_dns = str_of(&svc_attrs, "private_dns_name").unwrap_or("").to_string();
+        let mut entries: Vec<Value> = a.get("dns_entry").and_then(Value::as_seq).map(<[Value]>::to_vec).unwrap_or_default();
+        if after {
+            let vpc_id = str_of(prior, "vpc_id").unwrap_or("").to_string();
+            let vpc = self.vpc_of_caller(caller, &vpc_id)?;
+            let service_name = str_of(prior, "service_name").unwrap_or("").to_string();
+            self.check_private_dns(&vpc_id, &vpc, &svc, &service_name, &svc_dns, Some(id))?;
+            let zone = entries.first().and_then(|e| e.get_attr("hosted_zone_id").cloned()).unwrap_or(Value::Null);
+            entries.push(Value::Object([("dns_name".to_string(), s(&svc_dns)), ("hosted_zone_id".to_string(), zone)].into_iter().collect()));
+            if let Some(o) = self.objects.get_mut(id) {
+                o.internal.insert("private_dns_name".into(), s(&svc_dns));
+            }
+        } else {
+            let claimed = self.objects.get(id).and_then(|o| o.internal.get("private_dns_name")).and_then(|v| v.as_str().map(str::to_string));
+            if let Some(name) = claimed {
+                entries.retain(|e| e.get_attr("dns_name").and_then(Value::as_str) != Some(name.as_str()));
+            }
+            if let Some(o) = self.objects.get_mut(id) {
+                o.internal.remove("private_dns_name");
+            }
+        }
+        a.insert("dns_entry".into(), list(entries));
         Ok(())
     }
 
@@ -1190,6 +1224,16 @@ impl World {
         let principal = obj.internal.get("principal").and_then(Value::as_str).unwrap_or("").to_string();
         let owner = obj.account.clone();
         self.put(vpce, Object { attrs: Value::Object(a), ..obj });
+        // An accepter reads the connection's state back (DescribeVpcEndpointConnections).
+        for acc in self.referencing("vpc_endpoint_id", vpce, Some("aws_vpc_endpoint_connection_accepter")) {
+            if let Some(o) = self.objects.get(&acc).cloned() {
+                let mut aa = o.attrs.as_map().cloned().unwrap_or_default();
+                if str_of(&aa, "vpc_endpoint_service_id") == Some(service_id) {
+                    aa.insert("vpc_endpoint_state".into(), s(to));
+                    self.put(&acc, Object { attrs: Value::Object(aa), ..o });
+                }
+            }
+        }
         if from != to {
             self.event(if to == "available" { "Accept" } else { "Reject" }, service_id, vpce, &owner, &principal);
         }
