@@ -294,3 +294,51 @@ fn a_world_that_maps_an_account_differently_is_an_error() {
     assert_eq!(r.code, 1, "{}", r.transcript());
     assert!(r.stderr.contains("Account 222222222222 is mapped differently in the world"), "{}", r.stderr);
 }
+
+#[test]
+fn nlb_security_groups_zero_to_some_replaces_some_to_more_updates() {
+    let base = r#"resource "aws_vpc" "p" {
+  cidr_block = "10.0.0.0/16"
+}
+
+resource "aws_subnet" "p" {
+  vpc_id            = aws_vpc.p.id
+  cidr_block        = "10.0.1.0/24"
+  availability_zone = "us-east-1a"
+}
+
+resource "aws_security_group" "a" {
+  vpc_id = aws_vpc.p.id
+}
+
+resource "aws_security_group" "b" {
+  vpc_id = aws_vpc.p.id
+}
+
+resource "aws_lb" "n" {
+  name               = "n"
+  internal           = true
+  load_balancer_type = "network"
+  subnets            = [aws_subnet.p.id]
+  SGS
+}
+"#;
+    let d = root(&[("main.tf", &base.replace("SGS", ""))]);
+    assert_eq!(plcli(d.path(), &["apply", "--auto-approve"]).code, 0);
+    let actions = |d: &std::path::Path| -> String {
+        let r = plcli(d, &["plan", "--json"]);
+        assert_eq!(r.code, 0, "{}", r.transcript());
+        let j: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        let c = j["resource_changes"].as_array().unwrap().iter().find(|c| c["address"] == "aws_lb.n").unwrap().clone();
+        format!("{} {}", c["change"]["actions"], c["change"]["replace_paths"])
+    };
+    std::fs::write(d.path().join("main.tf"), base.replace("SGS", "security_groups    = [aws_security_group.a.id]")).unwrap();
+    assert_eq!(actions(d.path()), "[\"delete\",\"create\"] [[\"security_groups\"]]");
+    assert_eq!(plcli(d.path(), &["apply", "--auto-approve"]).code, 0);
+    std::fs::write(
+        d.path().join("main.tf"),
+        base.replace("SGS", "security_groups    = [aws_security_group.a.id, aws_security_group.b.id]"),
+    )
+    .unwrap();
+    assert_eq!(actions(d.path()), "[\"update\"] null");
+}

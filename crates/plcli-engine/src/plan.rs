@@ -195,6 +195,17 @@ impl InstanceHook for PlanHook<'_> {
         let force = self.opts.replace.iter().any(|a| a == &r.address);
         let d = diff(prior.map(|p| &p.attributes), &config, &r.configured, schema, &ignore, ignore_all, force && prior.is_some(), r.create_before_destroy);
         let mut d = d;
+        // A Network Load Balancer created without security groups can never get them, and one
+        // with them can never lose them all: the provider plans a replacement (CustomizeDiff).
+        if matches!(r.ty.as_str(), "aws_lb" | "aws_alb") && d.action == Action::Update && config.get_attr("load_balancer_type").and_then(Value::as_str) == Some("network") {
+            let count = |v: Option<&Value>| v.and_then(Value::as_seq).map_or(0, <[Value]>::len);
+            let before = count(prior.and_then(|p| p.attributes.get_attr("security_groups")));
+            let after_v = config.get_attr("security_groups");
+            if after_v.is_some_and(|v| !v.is_unknown()) && (before == 0) != (count(after_v) == 0) {
+                d = diff(prior.map(|p| &p.attributes), &config, &r.configured, schema, &ignore, ignore_all, true, r.create_before_destroy);
+                d.replace_paths = vec!["security_groups".into()];
+            }
+        }
         // terraform_data's output follows its input, and is known only after apply.
         if r.ty == "terraform_data" && d.action == Action::Update {
             if let Value::Object(m) = &mut d.after {
