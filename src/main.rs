@@ -84,6 +84,12 @@ pub enum Command {
     /// Check end to end that each consumer reaches the service, hop by hop, and say why not.
     #[command(after_help = "Examples:\n  plcli verify --planned --dir examples/payments   # before anything is applied\n  plcli verify --scenario az2_down                 # what if an AZ fails?\n  plcli verify --json | jq '.summary'\n\nExit codes: 0 every path meets its expectation; 2 one does not; 1 error.")]
     Verify(cmd::verify::VerifyArgs),
+    /// Check the topology statically: PrivateLink-aware rules, no state or world needed.
+    #[command(after_help = "Examples:\n  plcli lint --dir examples/payments\n  plcli lint --format sarif > plcli.sarif          # for code scanning\n  plcli lint --format compact --min-severity error  # CI: fail only on errors\n  plcli lint --rule PL003 --skip PL016\n  plcli lint --explain PL003\n\nExit codes: 0 no finding at or above --min-severity (default warning); 2 some; 1 error (invalid configuration).")]
+    Lint(cmd::lint::LintArgs),
+    /// The simulated AWS API: describe, accept, reject, verify private DNS, dig (SPEC §8).
+    #[command(after_help = "Examples:\n  plcli cloud ec2 describe-vpc-endpoint-connections --service-id vpce-svc-0123456789abcdef0 --as 111111111111\n  plcli cloud ec2 accept-vpc-endpoint-connections --service-id vpce-svc-0123456789abcdef0 --vpc-endpoint-ids vpce-0a1b2c3d4e5f6a7b8\n  plcli cloud ec2 describe-vpc-endpoints --filters Name=vpc-endpoint-state,Values=pendingAcceptance --query 'VpcEndpoints[].VpcEndpointId'\n  plcli cloud dns resolve payments.example.com --vpc vpc-0123456789abcdef0 --as aws.consumer\n\nExit codes: 0 success (a name that does not resolve answers with empty Answers); 1 the call failed (AWS error code and message).")]
+    Cloud(cmd::cloud::CloudArgs),
     /// Print a shell completion script.
     #[command(after_help = "Example:\n  plcli completions zsh > ~/.zfunc/_plcli")]
     Completions {
@@ -118,6 +124,8 @@ fn run() -> u8 {
         Command::State(c) => cmd::inspect::run_state(&cli.global, c, &ui),
         Command::Graph(args) => cmd::inspect::run_graph(&cli.global, args, &ui),
         Command::Verify(args) => cmd::verify::run(&cli.global, args, &ui),
+        Command::Lint(args) => cmd::lint::run(&cli.global, args, &ui),
+        Command::Cloud(args) => cmd::cloud::run(&cli.global, args, &ui),
         Command::Completions { shell } => {
             clap_complete::generate(*shell, &mut Cli::command(), "plcli", &mut std::io::stdout());
             0

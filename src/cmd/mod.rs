@@ -1,5 +1,7 @@
+pub mod cloud;
 pub mod fmt;
 pub mod inspect;
+pub mod lint;
 pub mod validate;
 pub mod verify;
 pub mod workflow;

@@ -8,7 +8,7 @@ use plcli_engine::{Failure, PlanOptions, Planned};
 use plcli_graph::PlcliValue;
 use plcli_lang::Value;
 use plcli_syntax::{Diagnostic, SourceMap};
-use plcli_verify::{verify_path, Context, PathSpec, Scenario, Source, Target, Verdict};
+use plcli_verify::{verify_path, Context, CreateFailure, PathSpec, Scenario, Source, Target, Verdict};
 
 use super::workflow::{make_plan, open};
 use crate::ui::Ui;
@@ -83,14 +83,23 @@ pub fn run(global: &GlobalArgs, args: &VerifyArgs, ui: &Ui) -> u8 {
     if let Some(name) = &args.scenario {
         let Some(b) = eval.plcli.iter().find(|b| b.kind == "scenario" && b.name.as_deref() == Some(name.as_str())) else {
             let known: Vec<&str> = eval.plcli.iter().filter(|b| b.kind == "scenario").filter_map(|b| b.name.as_deref()).collect();
-            return err(ui, Diagnostic::error("unknown_scenario", format!("No scenario named \"{name}\"")).with_detail(format!("Declared scenarios: {}.", if known.is_empty() { "none".into() } else { known.join(", ") })));
+            return err(
+                ui,
+                Diagnostic::error("unknown_scenario", format!("No scenario named \"{name}\""))
+                    .with_detail(format!("Declared scenarios: {}.", if known.is_empty() { "none".into() } else { known.join(", ") })),
+            );
         };
         scenario = scenario_of(b);
     }
     let specs = path_specs(eval, &s.state, &s.world, &addr_to_id, &failures);
-    let specs: Vec<PathSpec> = if args.paths.is_empty() { specs } else { specs.into_iter().filter(|p| args.paths.contains(&p.name)).collect() };
+    let specs: Vec<PathSpec> =
+        if args.paths.is_empty() { specs } else { specs.into_iter().filter(|p| args.paths.contains(&p.name)).collect() };
     if !args.paths.is_empty() && specs.len() != args.paths.len() {
-        return err(ui, Diagnostic::error("unknown_path", format!("No path named {}", args.paths.join(", "))).with_help("plcli verify --json lists every path's name"));
+        return err(
+            ui,
+            Diagnostic::error("unknown_path", format!("No path named {}", args.paths.join(", ")))
+                .with_help("plcli verify --json lists every path's name"),
+        );
     }
     let ctx = Context { world: &s.world, locate: &locate, scenario: &scenario };
     let results: Vec<plcli_verify::PathResult> = specs.iter().map(|p| verify_path(p, &ctx)).collect();
@@ -129,6 +138,13 @@ fn scenario_of(b: &PlcliValue) -> Scenario {
     sc
 }
 
+/// A refused endpoint creation, with the principal that tried (its provider's).
+fn create_failure(f: &Failure, eval: &plcli_graph::Evaluation) -> CreateFailure {
+    let principal =
+        eval.instances.iter().find(|r| r.address == f.address).and_then(|r| eval.callers.get(&r.provider)).map(|c| c.principal.clone());
+    CreateFailure { code: f.code.clone(), message: f.message.clone(), address: f.address.clone(), principal }
+}
+
 fn verdict(s: &str) -> Verdict {
     if s == "unreachable" {
         Verdict::Unreachable
@@ -139,9 +155,16 @@ fn verdict(s: &str) -> Verdict {
 
 /// Declared paths, or (with none declared) one per interface endpoint × listener port ×
 /// endpoint subnet.
-fn path_specs(eval: &plcli_graph::Evaluation, state: &plcli_state::State, world: &plcli_sim::World, addr_to_id: &HashMap<&str, &str>, failures: &[Failure]) -> Vec<PathSpec> {
+fn path_specs(
+    eval: &plcli_graph::Evaluation,
+    state: &plcli_state::State,
+    world: &plcli_sim::World,
+    addr_to_id: &HashMap<&str, &str>,
+    failures: &[Failure],
+) -> Vec<PathSpec> {
     let declared: Vec<&PlcliValue> = eval.plcli.iter().filter(|b| b.kind == "path").collect();
-    let failed_endpoints: BTreeMap<&str, &Failure> = failures.iter().filter(|f| f.ty == "aws_vpc_endpoint").map(|f| (f.address.as_str(), f)).collect();
+    let failed_endpoints: BTreeMap<&str, &Failure> =
+        failures.iter().filter(|f| f.ty == "aws_vpc_endpoint").map(|f| (f.address.as_str(), f)).collect();
     if !declared.is_empty() {
         return declared
             .iter()
@@ -150,7 +173,9 @@ fn path_specs(eval: &plcli_graph::Evaluation, state: &plcli_state::State, world:
                 let from_addr = attr("from").and_then(|a| a.reference.clone()).unwrap_or_default();
                 let source = addr_to_id.get(from_addr.as_str()).map(|id| {
                     if from_addr.contains("aws_subnet.") {
-                        let sgs = attr("security_group_ids").and_then(|a| a.value.as_seq().map(|v| v.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())).unwrap_or_default();
+                        let sgs = attr("security_group_ids")
+                            .and_then(|a| a.value.as_seq().map(|v| v.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()))
+                            .unwrap_or_default();
                         Source::Subnet { id: id.to_string(), security_groups: sgs }
                     } else {
                         Source::Instance { id: id.to_string() }
@@ -169,14 +194,20 @@ fn path_specs(eval: &plcli_graph::Evaluation, state: &plcli_state::State, world:
                 };
                 // Under --planned, an endpoint the API refused: the path's VPC has it.
                 let src_vpc = source.as_ref().and_then(|s| match s {
-                    Source::Instance { id } => world.get(id).and_then(|o| world.get(o.attrs.get_attr("subnet_id")?.as_str()?)).and_then(|sn| sn.attrs.get_attr("vpc_id")?.as_str().map(str::to_string)),
+                    Source::Instance { id } => world
+                        .get(id)
+                        .and_then(|o| world.get(o.attrs.get_attr("subnet_id")?.as_str()?))
+                        .and_then(|sn| sn.attrs.get_attr("vpc_id")?.as_str().map(str::to_string)),
                     Source::Subnet { id, .. } => world.get(id).and_then(|o| o.attrs.get_attr("vpc_id")?.as_str().map(str::to_string)),
                     Source::AnyOfVpc { vpc_id } => Some(vpc_id.clone()),
                 });
-                let create_failure = failed_endpoints.values().find(|f| {
-                    let fv = f.config.get_attr("vpc_id").and_then(Value::as_str);
-                    fv.is_some() && fv == src_vpc.as_deref() || to_attr.and_then(|a| a.reference.as_deref()) == Some(f.address.as_str())
-                }).map(|f| (f.code.clone(), f.message.clone(), f.address.clone()));
+                let create_failure = failed_endpoints
+                    .values()
+                    .find(|f| {
+                        let fv = f.config.get_attr("vpc_id").and_then(Value::as_str);
+                        fv.is_some() && fv == src_vpc.as_deref() || to_attr.and_then(|a| a.reference.as_deref()) == Some(f.address.as_str())
+                    })
+                    .map(|f| create_failure(f, eval));
                 PathSpec {
                     name: b.name.clone().unwrap_or_default(),
                     from_label: from_addr,
@@ -193,13 +224,31 @@ fn path_specs(eval: &plcli_graph::Evaluation, state: &plcli_state::State, world:
     }
     let mut out = Vec::new();
     let addr_of_id: HashMap<&str, &str> = addr_to_id.iter().map(|(a, i)| (*i, *a)).collect();
-    for r in eval.instances.iter().filter(|r| r.ty == "aws_vpc_endpoint" && r.config.get_attr("vpc_endpoint_type").and_then(Value::as_str) == Some("Interface")) {
+    for r in eval
+        .instances
+        .iter()
+        .filter(|r| r.ty == "aws_vpc_endpoint" && r.config.get_attr("vpc_endpoint_type").and_then(Value::as_str) == Some("Interface"))
+    {
         let service_name = r.config.get_attr("service_name").and_then(Value::as_str).unwrap_or("");
         let svc = world.referencing("service_name", service_name, Some("aws_vpc_endpoint_service")).into_iter().next();
         let Some(svc) = svc else { continue };
         let svc_obj = world.get(&svc);
-        let lb = svc_obj.and_then(|o| o.attrs.get_attr("network_load_balancer_arns").and_then(Value::as_seq).and_then(|s| s.first().and_then(|x| x.as_str().map(str::to_string))));
-        let mut ports: Vec<u16> = lb.map(|lb| world.referencing("load_balancer_arn", &lb, Some("aws_lb_listener")).iter().filter_map(|l| world.get(l).and_then(|o| o.attrs.get_attr("port").and_then(Value::as_number))).map(|p| p as u16).collect()).unwrap_or_default();
+        let lb = svc_obj.and_then(|o| {
+            o.attrs
+                .get_attr("network_load_balancer_arns")
+                .and_then(Value::as_seq)
+                .and_then(|s| s.first().and_then(|x| x.as_str().map(str::to_string)))
+        });
+        let mut ports: Vec<u16> = lb
+            .map(|lb| {
+                world
+                    .referencing("load_balancer_arn", &lb, Some("aws_lb_listener"))
+                    .iter()
+                    .filter_map(|l| world.get(l).and_then(|o| o.attrs.get_attr("port").and_then(Value::as_number)))
+                    .map(|p| p as u16)
+                    .collect()
+            })
+            .unwrap_or_default();
         ports.sort();
         if let Some(f) = failed_endpoints.get(r.address.as_str()) {
             for port in &ports {
@@ -212,7 +261,7 @@ fn path_specs(eval: &plcli_graph::Evaluation, state: &plcli_state::State, world:
                     port: *port,
                     expect: Verdict::Reachable,
                     only_subnet: None,
-                    create_failure: Some((f.code.clone(), f.message.clone(), f.address.clone())),
+                    create_failure: Some(create_failure(f, eval)),
                 });
             }
             continue;
@@ -224,9 +273,21 @@ fn path_specs(eval: &plcli_graph::Evaluation, state: &plcli_state::State, world:
         let to = if private {
             svc_obj.and_then(|o| o.attrs.get_attr("private_dns_name").and_then(Value::as_str)).unwrap_or("").to_string()
         } else {
-            ep.attrs.get_attr("dns_entry").and_then(Value::as_seq).and_then(|e| e.first()).and_then(|x| x.get_attr("dns_name")).and_then(Value::as_str).unwrap_or("").to_string()
+            ep.attrs
+                .get_attr("dns_entry")
+                .and_then(Value::as_seq)
+                .and_then(|e| e.first())
+                .and_then(|x| x.get_attr("dns_name"))
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string()
         };
-        let subnets: Vec<String> = ep.attrs.get_attr("subnet_ids").and_then(Value::as_seq).map(|s| s.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default();
+        let subnets: Vec<String> = ep
+            .attrs
+            .get_attr("subnet_ids")
+            .and_then(Value::as_seq)
+            .map(|s| s.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+            .unwrap_or_default();
         let vpc_label = addr_of_id.get(vpc.as_str()).map(|s| s.to_string()).unwrap_or_else(|| vpc.clone());
         for port in &ports {
             for sn in &subnets {

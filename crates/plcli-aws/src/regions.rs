@@ -68,7 +68,8 @@ pub fn az_id_for(region_name: &str, account: &str, az_name: &str) -> Option<&'st
 /// block's `az_ids`) first, then the default rotation for every other name whose ID no
 /// explicit entry took (each AZ name of an account is a different zone).
 pub fn account_az_map(region_name: &str, account: &str, explicit: &BTreeMap<String, String>) -> BTreeMap<String, String> {
-    let mut map: BTreeMap<String, String> = explicit.iter().filter(|(k, _)| k.starts_with(region_name)).map(|(k, v)| (k.clone(), v.clone())).collect();
+    let mut map: BTreeMap<String, String> =
+        explicit.iter().filter(|(k, _)| k.starts_with(region_name)).map(|(k, v)| (k.clone(), v.clone())).collect();
     for name in az_names(region_name) {
         if map.contains_key(&name) {
             continue;

@@ -31,7 +31,11 @@ impl From<WorkspaceError> for Diagnostics {
 }
 
 fn file_error(code: &'static str, summary: String, detail: String) -> WorkspaceError {
-    WorkspaceError(Diagnostic::error(code, summary).with_detail(detail).with_help("plcli never overwrites a file it cannot read: fix or move it, or point --state/--world elsewhere"))
+    WorkspaceError(
+        Diagnostic::error(code, summary)
+            .with_detail(detail)
+            .with_help("plcli never overwrites a file it cannot read: fix or move it, or point --state/--world elsewhere"),
+    )
 }
 
 /// The configuration and variable values of a root.
@@ -113,6 +117,21 @@ impl Workspace {
         Ok(locks)
     }
 
+    /// Takes only the world lock: for API calls on the world (`plcli cloud`) that change no
+    /// state file.
+    pub fn lock_world(&self, operation: &str) -> Result<Lock, WorkspaceError> {
+        if let Some(dir) = self.world_path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        Lock::acquire(&Self::lock_path(&self.world_path), operation, self.lock_timeout).map_err(|e| {
+            WorkspaceError(
+                Diagnostic::error("lock_held", "Error acquiring the world lock")
+                    .with_detail(e.to_string())
+                    .with_help("wait for the other plcli to finish, or raise --lock-timeout; if no plcli runs, remove the .lock file"),
+            )
+        })
+    }
+
     /// Reads the state (a new one when there is none).
     pub fn read_state(&self) -> Result<State, WorkspaceError> {
         match State::load(&self.state_path) {
@@ -130,18 +149,22 @@ impl Workspace {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(World::new()),
             Err(e) => return Err(file_error("invalid_world", format!("Cannot read world file {}", path.display()), e.to_string())),
         };
-        let json: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| file_error("invalid_world", format!("World file {} is not valid JSON", path.display()), e.to_string()))?;
+        let json: serde_json::Value = serde_json::from_slice(&bytes)
+            .map_err(|e| file_error("invalid_world", format!("World file {} is not valid JSON", path.display()), e.to_string()))?;
         World::from_json(&json).map_err(|e| file_error("invalid_world", format!("Cannot use world file {}", path.display()), e.to_string()))
     }
 
     pub fn write_world(&self, world: &World) -> Result<(), WorkspaceError> {
         let mut bytes = serde_json::to_vec_pretty(&world.to_json()).unwrap_or_default();
         bytes.push(b'\n');
-        atomic_write(&self.world_path, &bytes).map_err(|e| file_error("write_failed", format!("Cannot write world file {}", self.world_path.display()), e.to_string()))
+        atomic_write(&self.world_path, &bytes)
+            .map_err(|e| file_error("write_failed", format!("Cannot write world file {}", self.world_path.display()), e.to_string()))
     }
 
     pub fn write_state(&self, state: &State) -> Result<(), WorkspaceError> {
-        state.save(&self.state_path).map_err(|e| file_error("write_failed", format!("Cannot write state file {}", self.state_path.display()), e.to_string()))
+        state
+            .save(&self.state_path)
+            .map_err(|e| file_error("write_failed", format!("Cannot write state file {}", self.state_path.display()), e.to_string()))
     }
 
     /// Finishes an apply that a crash interrupted: replays the journal into the state and
@@ -156,7 +179,8 @@ impl Workspace {
         let mut state = self.read_state()?;
         let mut world = self.read_world()?;
         for e in &entries {
-            apply_record(&mut state, &mut world, e).map_err(|m| file_error("invalid_journal", format!("Cannot replay journal {}", jpath.display()), m))?;
+            apply_record(&mut state, &mut world, e)
+                .map_err(|m| file_error("invalid_journal", format!("Cannot replay journal {}", jpath.display()), m))?;
         }
         state.serial += 1;
         self.write_world(&world)?;

@@ -16,6 +16,14 @@ pub trait Scope {
     /// for a resource with `for_each`). `span` is where the reference is written.
     fn lookup(&self, subject: &Subject, span: Span) -> Result<Value, Diagnostic>;
 
+    /// Calls `f` with the value of `subject`. Scopes that hold their values override it to
+    /// lend them, so that `aws_subnet.x["k"].id` copies the one id it reads, not every
+    /// instance of `aws_subnet.x`.
+    fn with_lookup(&self, subject: &Subject, span: Span, f: &mut dyn FnMut(&Value) -> Result<Value, Diagnostic>) -> Result<Value, Diagnostic> {
+        let v = self.lookup(subject, span)?;
+        f(&v)
+    }
+
     /// Context for file functions (`path.module`).
     fn func_context(&self) -> FuncContext {
         FuncContext::default()
@@ -157,6 +165,11 @@ impl<'a> Evaluator<'a> {
                 let (base, used) = match &t.expr {
                     Expression::Variable(v) => {
                         let span = self.span(v);
+                        if let Some((subject, used, ref_span)) = self.scope_subject(v.as_str(), span, &ops)? {
+                            // Walk the scope's value in place; copy only what the traversal reads.
+                            let scope = self.scope;
+                            return scope.with_lookup(&subject, ref_span, &mut |value| self.traverse_borrowed(value, &ops[used..], &spans[used..]));
+                        }
                         self.root(v.as_str(), span, &ops)?
                     }
                     other => (self.eval(other)?, 0),
@@ -219,6 +232,51 @@ impl<'a> Evaluator<'a> {
             )
             .with_help("strings must be quoted: write \"...\"")),
         }
+    }
+
+    /// The scope subject a traversal root names, when it is not a name bound by an enclosing
+    /// for-expression: the subject, how many operators name it, and the reference's span.
+    fn scope_subject(&self, name: &str, span: Span, ops: &[&TraversalOperator]) -> Result<Option<(Subject, usize, Span)>, Diagnostic> {
+        if self.locals.iter().any(|(n, _)| n == name) {
+            return Ok(None);
+        }
+        Ok(subject_of(self.file, name, span, ops)?.map(|(subject, used)| {
+            let ref_span = if used == 0 { span } else { span.to(span_end_of(ops, used, span)) };
+            (subject, used, ref_span)
+        }))
+    }
+
+    /// [`Self::traverse`] over a borrowed value: attribute and index steps that find their
+    /// element move a reference; anything else (unknown, null, a missing key, a splat) goes on
+    /// with a copy of the value reached so far, through the same code, so results and
+    /// diagnostics are identical.
+    fn traverse_borrowed(&mut self, value: &Value, ops: &[&TraversalOperator], spans: &[Span]) -> R {
+        let mut cur = value;
+        for (i, op) in ops.iter().enumerate() {
+            let next = match op {
+                TraversalOperator::GetAttr(name) => match cur {
+                    Value::Object(m) | Value::Map(m) => m.get(name.as_str()),
+                    _ => None,
+                },
+                TraversalOperator::Index(e) => {
+                    let key = self.eval(e)?;
+                    match index_ref(cur, &key) {
+                        Some(v) => Some(v),
+                        None => {
+                            let v = index(cur.clone(), &key, spans[i])?;
+                            return self.traverse(v, &ops[i + 1..], &spans[i + 1..]);
+                        }
+                    }
+                }
+                TraversalOperator::LegacyIndex(n) => index_ref(cur, &Value::Number(*n.value() as f64)),
+                TraversalOperator::FullSplat(_) | TraversalOperator::AttrSplat(_) => None,
+            };
+            match next {
+                Some(v) => cur = v,
+                None => return self.traverse(cur.clone(), &ops[i..], &spans[i..]),
+            }
+        }
+        Ok(cur.clone())
     }
 
     fn traverse(&mut self, mut value: Value, ops: &[&TraversalOperator], spans: &[Span]) -> R {
@@ -654,6 +712,33 @@ fn get_attr(value: Value, name: &str, span: Span) -> R {
         Value::List(_) | Value::Tuple(_) | Value::Set(_) => Err(err("unsupported_attribute", "Unsupported attribute", span, format!("Can't access attributes on a list of objects. Did you mean to access attribute \"{name}\" for a specific element of the list, or across all elements of the list?"))
             .with_help(format!("index an element ([0].{name}) or use a splat ([*].{name})"))),
         other => Err(err("unsupported_attribute", "Unsupported attribute", span, format!("Can't access attributes on a primitive-typed value ({}).", other.type_name()))),
+    }
+}
+
+/// The element `index` would return, borrowed; `None` whenever `index` would not simply
+/// return an element (unknowns, errors).
+fn index_ref<'v>(value: &'v Value, key: &Value) -> Option<&'v Value> {
+    if key.is_unknown() {
+        return None;
+    }
+    match value {
+        Value::List(v) | Value::Tuple(v) => {
+            let n = match key {
+                Value::Number(n) => *n,
+                Value::String(s) => s.parse::<f64>().ok()?,
+                _ => return None,
+            };
+            if n.fract() == 0.0 && n >= 0.0 {
+                v.get(n as usize)
+            } else {
+                None
+            }
+        }
+        Value::Map(m) | Value::Object(m) => match key {
+            Value::String(s) => m.get(s.as_str()),
+            _ => m.get(&key.to_template_string()?),
+        },
+        _ => None,
     }
 }
 

@@ -540,9 +540,14 @@ impl<'a> Walker<'a> {
                 }
             }
         }
+        // `update_edge` scans the source's edges: with every resource depending on its
+        // provider configuration that is quadratic, so duplicates are dropped through a set.
+        let mut seen = std::collections::HashSet::with_capacity(edges.len());
         for (from, to) in edges {
             if let (Some(&a), Some(&b)) = (index.get(&from), index.get(&to)) {
-                graph.update_edge(a, b, ());
+                if seen.insert((a, b)) {
+                    graph.add_edge(a, b, ());
+                }
             }
         }
         (graph, spans)
@@ -1423,6 +1428,19 @@ impl Scope for FrameScope<'_> {
                     .with_detail("The \"self\" object is not available in this context. It can be used only in postcondition blocks (and provisioners) of a resource.")
             }),
         }
+    }
+
+    fn with_lookup(&self, subject: &Subject, span: Span, f: &mut dyn FnMut(&Value) -> Result<Value, Diagnostic>) -> Result<Value, Diagnostic> {
+        // Lend what the frame holds: a resource with for_each is one object of every instance.
+        let frame = self.w.frames.get(self.inst);
+        let held = match subject {
+            Subject::Var(n) => frame.and_then(|f| f.vars.get(n)),
+            Subject::Local(n) => frame.and_then(|f| f.locals.get(n)),
+            Subject::Resource { mode, ty, name } => frame.and_then(|f| f.resources.get(&(*mode, ty.clone(), name.clone()))),
+            Subject::EachValue if self.each.each.is_some() => self.each.each.as_ref().map(|(_, v)| v),
+            _ => return f(&self.lookup(subject, span)?),
+        };
+        f(held.unwrap_or(&Value::Unknown))
     }
 
     fn func_context(&self) -> FuncContext {

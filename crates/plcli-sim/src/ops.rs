@@ -206,7 +206,9 @@ impl World {
             "aws_subnet" => self.create_subnet(caller, &mut a)?,
             "aws_security_group" => self.create_sg(caller, &mut a)?,
             "aws_default_security_group" => self.create_default_sg(caller, &mut a)?,
-            "aws_security_group_rule" | "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => self.create_sg_rule(caller, ty, &mut a)?,
+            "aws_security_group_rule" | "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
+                self.create_sg_rule(caller, ty, &mut a)?
+            }
             "aws_instance" => self.create_instance(caller, &mut a)?,
             "aws_network_interface" => self.create_eni(caller, &mut a)?,
             "aws_lb" | "aws_alb" => self.create_lb(caller, &mut a)?,
@@ -237,7 +239,10 @@ impl World {
         let attrs = settle(Value::Object(a));
         let id = object_key(ty, &id);
         let internal = self.objects.get(&id).map(|o| o.internal.clone()).unwrap_or_default();
-        self.put(&id, Object { ty: ty.to_string(), account: caller.account.clone(), region: caller.region.clone(), attrs: attrs.clone(), internal });
+        self.put(
+            &id,
+            Object { ty: ty.to_string(), account: caller.account.clone(), region: caller.region.clone(), attrs: attrs.clone(), internal },
+        );
         Ok(attrs)
     }
 
@@ -294,7 +299,10 @@ impl World {
         let Some(obj) = self.objects.get(id).cloned() else { return Ok(()) };
         match ty {
             "aws_lb" | "aws_alb" if !self.referencing("network_load_balancer_arns", id, Some("aws_vpc_endpoint_service")).is_empty() => {
-                return Err(ApiError::new("ResourceInUse", format!("Load balancer '{id}' cannot be deleted because it is currently associated with another service")));
+                return Err(ApiError::new(
+                    "ResourceInUse",
+                    format!("Load balancer '{id}' cannot be deleted because it is currently associated with another service"),
+                ));
             }
             "aws_vpc_endpoint_service" => {
                 if self.active_connections(id) > 0 {
@@ -311,7 +319,13 @@ impl World {
                     self.remove(&eni);
                 }
                 if let Some(svc) = obj.internal.get("service_id").and_then(|v| v.as_str().map(str::to_string)) {
-                    self.event("Delete", &svc, id, &obj.account, &obj.internal.get("principal").and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default());
+                    self.event(
+                        "Delete",
+                        &svc,
+                        id,
+                        &obj.account,
+                        &obj.internal.get("principal").and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+                    );
                 }
             }
             "aws_vpc_endpoint_connection_accepter" => {
@@ -323,7 +337,13 @@ impl World {
                 }
             }
             "aws_vpc" => {
-                let deps: Vec<String> = self.referencing("vpc_id", id, None).into_iter().filter(|d| self.objects.get(d).is_some_and(|o| !(o.ty == "aws_security_group" && o.internal.contains_key("default_for")))).collect();
+                let deps: Vec<String> = self
+                    .referencing("vpc_id", id, None)
+                    .into_iter()
+                    .filter(|d| {
+                        self.objects.get(d).is_some_and(|o| !(o.ty == "aws_security_group" && o.internal.contains_key("default_for")))
+                    })
+                    .collect();
                 if !deps.is_empty() {
                     return Err(ApiError::new("DependencyViolation", format!("The vpc '{id}' has dependencies and cannot be deleted.")));
                 }
@@ -331,7 +351,10 @@ impl World {
                     self.remove(&d);
                 }
             }
-            "aws_subnet" if !self.referencing("subnet_id", id, None).is_empty() || !self.referencing("subnet_ids", id, Some("aws_vpc_endpoint")).is_empty() => {
+            "aws_subnet"
+                if !self.referencing("subnet_id", id, None).is_empty()
+                    || !self.referencing("subnet_ids", id, Some("aws_vpc_endpoint")).is_empty() =>
+            {
                 return Err(ApiError::new("DependencyViolation", format!("The subnet '{id}' has dependencies and cannot be deleted.")));
             }
             "aws_default_security_group" => {
@@ -358,10 +381,12 @@ impl World {
             })
             .collect();
         let sequence = self.events.len() as u64 + 1;
+        let service_owner = self.objects.get(service_id).map(|o| o.account.clone()).unwrap_or_default();
         self.events.push(Event {
             sequence,
             event_type: kind.to_string(),
             service_id: service_id.to_string(),
+            service_owner,
             vpc_endpoint_id: vpce.to_string(),
             vpc_endpoint_owner: owner.to_string(),
             principal: principal.to_string(),
@@ -432,7 +457,16 @@ impl World {
         .collect();
         let mut internal = BTreeMap::new();
         internal.insert("default_for".to_string(), s(&id));
-        self.put(&sg, Object { ty: "aws_security_group".into(), account: caller.account.clone(), region: caller.region.clone(), attrs: Value::Object(sg_attrs), internal });
+        self.put(
+            &sg,
+            Object {
+                ty: "aws_security_group".into(),
+                account: caller.account.clone(),
+                region: caller.region.clone(),
+                attrs: Value::Object(sg_attrs),
+                internal,
+            },
+        );
         Ok(id)
     }
 
@@ -509,17 +543,27 @@ impl World {
     /// are reserved, as in AWS).
     fn alloc_ip(&mut self, subnet_id: &str, wanted: Option<&str>) -> R<String> {
         let attrs = self.attrs_of(subnet_id);
-        let net: Ipv4Net = str_of(&attrs, "cidr_block").and_then(|c| c.parse().ok()).ok_or_else(|| not_found("InvalidSubnetID.NotFound", "subnet ID", subnet_id))?;
+        let net: Ipv4Net = str_of(&attrs, "cidr_block")
+            .and_then(|c| c.parse().ok())
+            .ok_or_else(|| not_found("InvalidSubnetID.NotFound", "subnet ID", subnet_id))?;
         let obj = self.objects.get_mut(subnet_id).ok_or_else(|| not_found("InvalidSubnetID.NotFound", "subnet ID", subnet_id))?;
-        let mut used: BTreeSet<String> = obj.internal.get("used_ips").and_then(|v| v.as_seq().map(|s| s.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())).unwrap_or_default();
+        let mut used: BTreeSet<String> = obj
+            .internal
+            .get("used_ips")
+            .and_then(|v| v.as_seq().map(|s| s.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()))
+            .unwrap_or_default();
         let base = u32::from(net.network());
         let size = 1u64 << (32 - net.prefix_len());
         let ip = match wanted {
             Some(w) => {
-                let addr: Ipv4Addr = w.parse().map_err(|_| ApiError::new("InvalidParameterValue", format!("Invalid private IP address {w}")))?;
+                let addr: Ipv4Addr =
+                    w.parse().map_err(|_| ApiError::new("InvalidParameterValue", format!("Invalid private IP address {w}")))?;
                 let off = u32::from(addr).wrapping_sub(base) as u64;
                 if !net.contains(&addr) || off < 4 || off == size - 1 {
-                    return Err(ApiError::new("InvalidParameterValue", format!("Address {w} does not fall within the subnet's address range")));
+                    return Err(ApiError::new(
+                        "InvalidParameterValue",
+                        format!("Address {w} does not fall within the subnet's address range"),
+                    ));
                 }
                 if used.contains(w) {
                     return Err(ApiError::new("InvalidIPAddress.InUse", format!("Address {w} is in use.")));
@@ -527,8 +571,17 @@ impl World {
                 w.to_string()
             }
             None => {
-                let free = (4..size.saturating_sub(1)).map(|o| Ipv4Addr::from(base.wrapping_add(o as u32)).to_string()).find(|ip| !used.contains(ip));
-                free.ok_or_else(|| ApiError::new("InsufficientFreeAddressesInSubnet", format!("There are not enough free addresses in subnet '{subnet_id}' to satisfy the requested number of instances.")))?
+                let free = (4..size.saturating_sub(1))
+                    .map(|o| Ipv4Addr::from(base.wrapping_add(o as u32)).to_string())
+                    .find(|ip| !used.contains(ip));
+                free.ok_or_else(|| {
+                    ApiError::new(
+                        "InsufficientFreeAddressesInSubnet",
+                        format!(
+                            "There are not enough free addresses in subnet '{subnet_id}' to satisfy the requested number of instances."
+                        ),
+                    )
+                })?
             }
         };
         used.insert(ip.clone());
@@ -539,7 +592,12 @@ impl World {
     fn create_sg(&mut self, caller: &Caller, a: &mut Attrs) -> R<String> {
         let vpc_id = match str_of(a, "vpc_id") {
             Some(v) => v.to_string(),
-            None => return Err(ApiError::new("VPCIdNotSpecified", "No default VPC for this user. GroupName is only supported for EC2-Classic and default VPC.")),
+            None => {
+                return Err(ApiError::new(
+                    "VPCIdNotSpecified",
+                    "No default VPC for this user. GroupName is only supported for EC2-Classic and default VPC.",
+                ))
+            }
         };
         self.vpc_of_caller(caller, &vpc_id)?;
         let name = match (str_of(a, "name"), str_of(a, "name_prefix")) {
@@ -549,7 +607,10 @@ impl World {
         };
         for other in self.referencing("vpc_id", &vpc_id, Some("aws_security_group")) {
             if str_of(&self.attrs_of(&other), "name") == Some(name.as_str()) {
-                return Err(ApiError::new("InvalidGroup.Duplicate", format!("The security group '{name}' already exists for VPC '{vpc_id}'")));
+                return Err(ApiError::new(
+                    "InvalidGroup.Duplicate",
+                    format!("The security group '{name}' already exists for VPC '{vpc_id}'"),
+                ));
             }
         }
         for dir in ["ingress", "egress"] {
@@ -663,7 +724,16 @@ impl World {
         fill(a, "user_data_replace_on_change", Value::Bool(false));
         let mut internal = BTreeMap::new();
         internal.insert("vpc_id".to_string(), s(&vpc_id));
-        self.put(&id, Object { ty: "aws_instance".into(), account: caller.account.clone(), region: caller.region.clone(), attrs: Value::Null, internal });
+        self.put(
+            &id,
+            Object {
+                ty: "aws_instance".into(),
+                account: caller.account.clone(),
+                region: caller.region.clone(),
+                attrs: Value::Null,
+                internal,
+            },
+        );
         Ok(id)
     }
 
@@ -684,7 +754,14 @@ impl World {
         a.insert("security_groups".into(), Value::set(sgs.iter().map(s).collect()));
         fill(a, "arn", s(format!("arn:aws:ec2:{}:{}:network-interface/{id}", caller.region, caller.account)));
         fill(a, "owner_id", s(&caller.account));
-        fill(a, "mac_address", s(format!("02:{}", self.ids.hex(10).as_bytes().chunks(2).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(":"))));
+        fill(
+            a,
+            "mac_address",
+            s(format!(
+                "02:{}",
+                self.ids.hex(10).as_bytes().chunks(2).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(":")
+            )),
+        );
         fill(a, "private_dns_name", s(format!("ip-{}.ec2.internal", ip.replace('.', "-"))));
         fill(a, "interface_type", s("interface"));
         fill(a, "source_dest_check", Value::Bool(true));
@@ -729,11 +806,16 @@ impl World {
         let mut seen_az: BTreeMap<String, String> = BTreeMap::new();
         let mut zones = Vec::new();
         for sn in &subnets {
-            let sa = self.subnet_of_caller(caller, sn).map_err(|_| ApiError::new("SubnetNotFound", format!("The subnet ID '{sn}' is not valid")))?;
+            let sa = self
+                .subnet_of_caller(caller, sn)
+                .map_err(|_| ApiError::new("SubnetNotFound", format!("The subnet ID '{sn}' is not valid")))?;
             let az_id = str_of(&sa, "availability_zone_id").unwrap_or("").to_string();
             if let Some(other) = seen_az.insert(az_id.clone(), sn.clone()) {
                 let _ = other;
-                return Err(ApiError::new("InvalidConfigurationRequest", "A load balancer cannot be attached to multiple subnets in the same Availability Zone"));
+                return Err(ApiError::new(
+                    "InvalidConfigurationRequest",
+                    "A load balancer cannot be attached to multiple subnets in the same Availability Zone",
+                ));
             }
             vpc = str_of(&sa, "vpc_id").map(str::to_string);
             zones.push((sn.clone(), str_of(&sa, "availability_zone").unwrap_or("").to_string(), az_id));
@@ -743,14 +825,24 @@ impl World {
             (None, Some(p)) => format!("{p}{}", self.ids.hex(6)),
             (None, None) => format!("tf-lb-{}", self.ids.hex(20)),
         };
-        for other in self.referencing("vpc_id", vpc.as_deref().unwrap_or(""), Some("aws_lb")).into_iter().chain(self.referencing("vpc_id", vpc.as_deref().unwrap_or(""), Some("aws_alb"))) {
+        for other in self.referencing("vpc_id", vpc.as_deref().unwrap_or(""), Some("aws_lb")).into_iter().chain(self.referencing(
+            "vpc_id",
+            vpc.as_deref().unwrap_or(""),
+            Some("aws_alb"),
+        )) {
             if str_of(&self.attrs_of(&other), "name") == Some(name.as_str()) {
                 return Err(ApiError::new("DuplicateLoadBalancerName", format!("A load balancer with the name '{name}' already exists")));
             }
         }
         let sgs = strs_of(a, "security_groups");
         self.check_sgs(caller, &sgs)?;
-        let short = if lb_type == "network" { "net" } else if lb_type == "gateway" { "gwy" } else { "app" };
+        let short = if lb_type == "network" {
+            "net"
+        } else if lb_type == "gateway" {
+            "gwy"
+        } else {
+            "app"
+        };
         let hex = self.ids.hex(16);
         let arn = format!("arn:aws:elasticloadbalancing:{}:{}:loadbalancer/{short}/{name}/{hex}", caller.region, caller.account);
         let internal_lb = bool_of(a, "internal").unwrap_or(false);
@@ -781,7 +873,10 @@ impl World {
         fill(a, "enforce_security_group_inbound_rules_on_private_link_traffic", s(if sgs.is_empty() { "" } else { "on" }));
         let mut internal = BTreeMap::new();
         internal.insert("nodes".to_string(), Value::Object(nodes.into_iter().collect()));
-        self.put(&arn, Object { ty: "aws_lb".into(), account: caller.account.clone(), region: caller.region.clone(), attrs: Value::Null, internal });
+        self.put(
+            &arn,
+            Object { ty: "aws_lb".into(), account: caller.account.clone(), region: caller.region.clone(), attrs: Value::Null, internal },
+        );
         Ok(arn)
     }
 
@@ -837,7 +932,14 @@ impl World {
         fill(a, "ssl_policy", s(""));
         fill(a, "certificate_arn", Value::Null);
         fill(a, "tcp_idle_timeout_seconds", if network { Value::Number(350.0) } else { Value::Null });
-        for tg in a.get("default_action").and_then(Value::as_seq).map(|acts| acts.iter().filter_map(|x| x.get_attr("target_group_arn").and_then(Value::as_str).map(str::to_string)).collect::<Vec<_>>()).unwrap_or_default() {
+        for tg in a
+            .get("default_action")
+            .and_then(Value::as_seq)
+            .map(|acts| {
+                acts.iter().filter_map(|x| x.get_attr("target_group_arn").and_then(Value::as_str).map(str::to_string)).collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+        {
             if self.obj(&tg, &["aws_lb_target_group", "aws_alb_target_group"]).is_none() {
                 return Err(ApiError::new("TargetGroupNotFound", format!("One or more target groups not found: '{tg}'")));
             }
@@ -865,24 +967,40 @@ impl World {
 
     fn service_az_ids(&self, lbs: &[String]) -> BTreeSet<String> {
         lbs.iter()
-            .flat_map(|lb| self.objects.get(lb).and_then(|o| o.internal.get("nodes").and_then(|n| n.as_map().map(|m| m.keys().cloned().collect::<Vec<_>>()))).unwrap_or_default())
+            .flat_map(|lb| {
+                self.objects
+                    .get(lb)
+                    .and_then(|o| o.internal.get("nodes").and_then(|n| n.as_map().map(|m| m.keys().cloned().collect::<Vec<_>>())))
+                    .unwrap_or_default()
+            })
             .collect()
     }
 
     fn active_connections(&self, service_id: &str) -> usize {
-        self.referencing("vpc_endpoint_service_id", service_id, Some("aws_vpc_endpoint")).len()
+        self.count_referencing("vpc_endpoint_service_id", service_id, Some("aws_vpc_endpoint"))
     }
 
     fn create_service(&mut self, caller: &Caller, a: &mut Attrs) -> R<String> {
         let lbs = strs_of(a, "network_load_balancer_arns");
         for lb in &lbs {
             match self.obj(lb, &["aws_lb", "aws_alb"]) {
-                Some(o) if o.account == caller.account && str_of(&o.attrs.as_map().cloned().unwrap_or_default(), "load_balancer_type") == Some("network") => {}
+                Some(o)
+                    if o.account == caller.account
+                        && str_of(&o.attrs.as_map().cloned().unwrap_or_default(), "load_balancer_type") == Some("network") => {}
                 Some(_) => return Err(ApiError::new("InvalidParameter", format!("Load balancer {lb} is not a Network Load Balancer"))),
-                None => return Err(ApiError::new("InvalidNetworkLoadBalancerArn.NotFound", format!("The specified Network Load Balancer ARN '{lb}' does not exist."))),
+                None => {
+                    return Err(ApiError::new(
+                        "InvalidNetworkLoadBalancerArn.NotFound",
+                        format!("The specified Network Load Balancer ARN '{lb}' does not exist."),
+                    ))
+                }
             }
         }
-        let existing = self.objects.values().filter(|o| o.ty == "aws_vpc_endpoint_service" && o.account == caller.account && o.region == caller.region).count();
+        let existing = self
+            .objects
+            .values()
+            .filter(|o| o.ty == "aws_vpc_endpoint_service" && o.account == caller.account && o.region == caller.region)
+            .count();
         if caller.quotas.contains_key("endpoint_services_per_region") {
             self.check_quota(caller, "endpoint_services_per_region", existing)?;
         }
@@ -913,14 +1031,32 @@ impl World {
                 a.insert("private_dns_name_configuration".into(), list(vec![]));
             }
         }
-        self.put(&id, Object { ty: "aws_vpc_endpoint_service".into(), account: caller.account.clone(), region: caller.region.clone(), attrs: Value::Null, internal });
+        self.put(
+            &id,
+            Object {
+                ty: "aws_vpc_endpoint_service".into(),
+                account: caller.account.clone(),
+                region: caller.region.clone(),
+                attrs: Value::Null,
+                internal,
+            },
+        );
         Ok(id)
     }
 
     fn dns_config(&mut self, _name: &str, state: &str) -> Value {
         let txt_name = format!("_{}", self.ids.alnum(20));
         let value = format!("vpce:{}", self.ids.alnum_mixed(20));
-        list(vec![Value::Object([("name".to_string(), s(txt_name)), ("state".to_string(), s(state)), ("type".to_string(), s("TXT")), ("value".to_string(), s(value))].into_iter().collect())])
+        list(vec![Value::Object(
+            [
+                ("name".to_string(), s(txt_name)),
+                ("state".to_string(), s(state)),
+                ("type".to_string(), s("TXT")),
+                ("value".to_string(), s(value)),
+            ]
+            .into_iter()
+            .collect(),
+        )])
     }
 
     fn update_service(&mut self, caller: &Caller, id: &str, prior: &Attrs, a: &mut Attrs) -> R<()> {
@@ -967,7 +1103,8 @@ impl World {
         if principal != "*" && !principal.starts_with("arn:") {
             return Err(ApiError::new("InvalidPrincipal", format!("Invalid principal {principal}")));
         }
-        let count = self.referencing("vpc_endpoint_service_id", &svc, Some("aws_vpc_endpoint_service_allowed_principal")).len() + strs_of(&svc_attrs, "allowed_principals").len();
+        let count = self.count_referencing("vpc_endpoint_service_id", &svc, Some("aws_vpc_endpoint_service_allowed_principal"))
+            + strs_of(&svc_attrs, "allowed_principals").len();
         if caller.quotas.contains_key("allowed_principals_per_service") {
             self.check_quota(caller, "allowed_principals_per_service", count)?;
         }
@@ -985,6 +1122,23 @@ impl World {
         out
     }
 
+    /// Whether `allowed_principals(service_id)` has an entry that admits `principal`, found by
+    /// looking up the few entries that could (`*`, the principal, its account root or ID)
+    /// rather than by listing every entry.
+    pub fn principal_allowed(&self, service_id: &str, principal: &str) -> bool {
+        if strs_of(&self.attrs_of(service_id), "allowed_principals").iter().any(|p| principal_matches(p, principal)) {
+            return true;
+        }
+        let account = principal.split(':').nth(4);
+        let root = account.map(|a| format!("arn:aws:iam::{a}:root"));
+        let bare = account.filter(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()));
+        let admitted = ["*", principal].into_iter().chain(root.as_deref()).chain(bare).any(|entry| {
+            self.referencing_iter("principal_arn", entry, "aws_vpc_endpoint_service_allowed_principal")
+                .any(|p| self.objects.get(p).and_then(|o| o.attrs.get_attr("vpc_endpoint_service_id")).and_then(Value::as_str) == Some(service_id))
+        });
+        admitted
+    }
+
     /// The endpoint service with this name that `caller` may use.
     pub fn service_by_name(&self, caller: &Caller, name: &str) -> R<String> {
         let not_found = || ApiError::new("InvalidServiceName", format!("The Vpc Endpoint Service '{name}' does not exist"));
@@ -993,7 +1147,7 @@ impl World {
         if obj.region != caller.region {
             return Err(not_found());
         }
-        if !self.allowed_principals(&id).iter().any(|p| principal_matches(p, &caller.principal)) {
+        if !self.principal_allowed(&id, &caller.principal) {
             return Err(not_found());
         }
         Ok(id)
@@ -1008,17 +1162,42 @@ impl World {
     /// name on the service, and no other endpoint or private zone claiming the name in the VPC.
     fn check_private_dns(&self, vpc_id: &str, vpc: &Attrs, svc: &str, service_name: &str, svc_dns: &str, except: Option<&str>) -> R<()> {
         if !(bool_of(vpc, "enable_dns_support").unwrap_or(false) && bool_of(vpc, "enable_dns_hostnames").unwrap_or(false)) {
-            return Err(ApiError::new("InvalidParameter", format!("Enabling private DNS requires both enableDnsSupport and enableDnsHostnames VPC attributes set to true for {vpc_id}")));
+            return Err(ApiError::new(
+                "InvalidParameter",
+                format!(
+                    "Enabling private DNS requires both enableDnsSupport and enableDnsHostnames VPC attributes set to true for {vpc_id}"
+                ),
+            ));
         }
         if svc_dns.is_empty() {
-            return Err(ApiError::new("InvalidParameter", format!("Private DNS can't be enabled because the service {service_name} does not provide a private DNS name.")));
+            return Err(ApiError::new(
+                "InvalidParameter",
+                format!("Private DNS can't be enabled because the service {service_name} does not provide a private DNS name."),
+            ));
         }
         if !self.dns_verified(svc) {
-            return Err(ApiError::new("InvalidParameter", format!("Private DNS can't be enabled because the service {service_name} has not verified the private DNS name.")));
+            return Err(ApiError::new(
+                "InvalidParameter",
+                format!("Private DNS can't be enabled because the service {service_name} has not verified the private DNS name."),
+            ));
         }
-        let conflict = || ApiError::new("InvalidParameter", format!("private-dns-enabled cannot be set because there is already a conflicting DNS domain for {svc_dns} in the VPC {vpc_id}"));
+        let conflict = || {
+            ApiError::new(
+                "InvalidParameter",
+                format!(
+                    "private-dns-enabled cannot be set because there is already a conflicting DNS domain for {svc_dns} in the VPC {vpc_id}"
+                ),
+            )
+        };
         let zone_claims = self.referencing("name", svc_dns, Some("aws_route53_zone")).into_iter().any(|z| {
-            self.get(&z).and_then(|o| o.attrs.get_attr("vpc").and_then(Value::as_seq).map(|v| v.iter().any(|b| b.get_attr("vpc_id").and_then(Value::as_str) == Some(vpc_id)))).unwrap_or(false)
+            self.get(&z)
+                .and_then(|o| {
+                    o.attrs
+                        .get_attr("vpc")
+                        .and_then(Value::as_seq)
+                        .map(|v| v.iter().any(|b| b.get_attr("vpc_id").and_then(Value::as_str) == Some(vpc_id)))
+                })
+                .unwrap_or(false)
         });
         if zone_claims {
             return Err(conflict());
@@ -1053,7 +1232,10 @@ impl World {
         let aws_service = service_name.starts_with(&format!("com.amazonaws.{}.", caller.region));
         if ep_type == "Gateway" || aws_service {
             if ep_type == "Gateway" && !strs_of(a, "subnet_ids").is_empty() {
-                return Err(ApiError::new("InvalidParameter", "Subnet IDs are only supported for Interface and GatewayLoadBalancer type VPC Endpoints."));
+                return Err(ApiError::new(
+                    "InvalidParameter",
+                    "Subnet IDs are only supported for Interface and GatewayLoadBalancer type VPC Endpoints.",
+                ));
             }
             a.insert("state".into(), s("available"));
             fill(a, "dns_entry", list(vec![]));
@@ -1081,7 +1263,10 @@ impl World {
                 return Err(ApiError::new("DuplicateSubnetsInSameZone", format!("Found another VPC endpoint subnet in the availability zone of {sn}. VPC endpoint subnets should be in different availability zones supported by the VPC endpoint service.")));
             }
             if !svc_az_ids.contains(&az_id) {
-                return Err(ApiError::new("InvalidParameter", format!("The VPC endpoint service {service_name} does not support the availability zone of the subnet: {sn}.")));
+                return Err(ApiError::new(
+                    "InvalidParameter",
+                    format!("The VPC endpoint service {service_name} does not support the availability zone of the subnet: {sn}."),
+                ));
             }
             zones.push((sn.clone(), az_name, az_id));
         }
@@ -1118,13 +1303,24 @@ impl World {
             .into_iter()
             .map(|(k, v)| (k.to_string(), v))
             .collect();
-            self.put(&eni, Object { ty: "aws_network_interface".into(), account: caller.account.clone(), region: caller.region.clone(), attrs: Value::Object(attrs), internal: BTreeMap::new() });
+            self.put(
+                &eni,
+                Object {
+                    ty: "aws_network_interface".into(),
+                    account: caller.account.clone(),
+                    region: caller.region.clone(),
+                    attrs: Value::Object(attrs),
+                    internal: BTreeMap::new(),
+                },
+            );
             enis.push(eni);
         }
         let rand = self.ids.alnum(8);
         let base = format!("{id}-{rand}.{svc}.{}.vpce.amazonaws.com", caller.region);
         let zone = vpce_zone(&caller.region);
-        let entry = |name: String| Value::Object([("dns_name".to_string(), s(name)), ("hosted_zone_id".to_string(), s(zone))].into_iter().collect());
+        let entry = |name: String| {
+            Value::Object([("dns_name".to_string(), s(name)), ("hosted_zone_id".to_string(), s(zone))].into_iter().collect())
+        };
         let mut dns = vec![entry(base)];
         for (_, az_name, _) in &zones {
             dns.push(entry(format!("{id}-{rand}-{az_name}.{svc}.{}.vpce.amazonaws.com", caller.region)));
@@ -1142,7 +1338,18 @@ impl World {
         a.insert("security_group_ids".into(), Value::set(sgs.iter().map(s).collect()));
         a.insert("subnet_ids".into(), Value::set(subnets.iter().map(s).collect()));
         fill(a, "private_dns_enabled", Value::Bool(false));
-        fill(a, "dns_options", list(vec![Value::Object([("dns_record_ip_type".to_string(), s("ipv4")), ("private_dns_only_for_inbound_resolver_endpoint".to_string(), Value::Bool(false))].into_iter().collect())]));
+        fill(
+            a,
+            "dns_options",
+            list(vec![Value::Object(
+                [
+                    ("dns_record_ip_type".to_string(), s("ipv4")),
+                    ("private_dns_only_for_inbound_resolver_endpoint".to_string(), Value::Bool(false)),
+                ]
+                .into_iter()
+                .collect(),
+            )]),
+        );
         fill(a, "policy", s(r#"{"Statement":[{"Action":"*","Effect":"Allow","Principal":"*","Resource":"*"}]}"#));
         let mut internal = BTreeMap::new();
         internal.insert("service_id".to_string(), s(&svc));
@@ -1152,7 +1359,16 @@ impl World {
         }
         // Indexed by service so the provider side finds its connections by lookup.
         a.insert("vpc_endpoint_service_id".into(), s(&svc));
-        self.put(&id, Object { ty: "aws_vpc_endpoint".into(), account: caller.account.clone(), region: caller.region.clone(), attrs: Value::Null, internal });
+        self.put(
+            &id,
+            Object {
+                ty: "aws_vpc_endpoint".into(),
+                account: caller.account.clone(),
+                region: caller.region.clone(),
+                attrs: Value::Null,
+                internal,
+            },
+        );
         self.event("Connect", &svc, &id, &caller.account, &caller.principal);
         if state == "available" {
             self.event("Accept", &svc, &id, &caller.account, &caller.principal);
@@ -1184,12 +1400,14 @@ impl World {
             let service_name = str_of(prior, "service_name").unwrap_or("").to_string();
             self.check_private_dns(&vpc_id, &vpc, &svc, &service_name, &svc_dns, Some(id))?;
             let zone = entries.first().and_then(|e| e.get_attr("hosted_zone_id").cloned()).unwrap_or(Value::Null);
-            entries.push(Value::Object([("dns_name".to_string(), s(&svc_dns)), ("hosted_zone_id".to_string(), zone)].into_iter().collect()));
+            entries
+                .push(Value::Object([("dns_name".to_string(), s(&svc_dns)), ("hosted_zone_id".to_string(), zone)].into_iter().collect()));
             if let Some(o) = self.objects.get_mut(id) {
                 o.internal.insert("private_dns_name".into(), s(&svc_dns));
             }
         } else {
-            let claimed = self.objects.get(id).and_then(|o| o.internal.get("private_dns_name")).and_then(|v| v.as_str().map(str::to_string));
+            let claimed =
+                self.objects.get(id).and_then(|o| o.internal.get("private_dns_name")).and_then(|v| v.as_str().map(str::to_string));
             if let Some(name) = claimed {
                 entries.retain(|e| e.get_attr("dns_name").and_then(Value::as_str) != Some(name.as_str()));
             }
@@ -1286,7 +1504,8 @@ impl World {
         if name.is_empty() {
             return Err(ApiError::new("InvalidParameter", format!("The service {service_id} does not have a private DNS name.")));
         }
-        let cfg = attrs.get("private_dns_name_configuration").and_then(|c| c.as_seq().and_then(|s| s.first().cloned())).unwrap_or(Value::Null);
+        let cfg =
+            attrs.get("private_dns_name_configuration").and_then(|c| c.as_seq().and_then(|s| s.first().cloned())).unwrap_or(Value::Null);
         let txt_name = cfg.get_attr("name").and_then(Value::as_str).unwrap_or("").to_string();
         let txt_value = cfg.get_attr("value").and_then(Value::as_str).unwrap_or("").to_string();
         let found = self.txt_published(&name, &txt_name, &txt_value);
@@ -1323,7 +1542,8 @@ impl World {
                 continue;
             }
             let zone = str_of(&a, "zone_id").unwrap_or("");
-            let public = self.objects.get(zone).is_some_and(|z| z.attrs.get_attr("vpc").and_then(Value::as_seq).is_none_or(|v| v.is_empty()));
+            let public =
+                self.objects.get(zone).is_some_and(|z| z.attrs.get_attr("vpc").and_then(Value::as_seq).is_none_or(|v| v.is_empty()));
             let fqdn = str_of(&a, "fqdn").unwrap_or("").trim_end_matches('.').to_lowercase();
             let _ = id;
             if public && candidates.contains(&fqdn) && strs_of(&a, "records").iter().any(|r| r.trim_matches('"') == value) {
@@ -1348,11 +1568,19 @@ impl World {
         let pending: Vec<(String, String, String)> = self
             .objects
             .iter()
-            .filter(|(_, o)| o.ty == "aws_vpc_endpoint_service" && o.internal.get("dns_state").and_then(Value::as_str) == Some("pendingVerification"))
+            .filter(|(_, o)| {
+                o.ty == "aws_vpc_endpoint_service" && o.internal.get("dns_state").and_then(Value::as_str) == Some("pendingVerification")
+            })
             .map(|(id, o)| (id.clone(), o.account.clone(), o.region.clone()))
             .collect();
         for (id, account, region) in pending {
-            let caller = Caller { principal: format!("arn:aws:iam::{account}:root"), account, region, default_tags: BTreeMap::new(), quotas: BTreeMap::new() };
+            let caller = Caller {
+                principal: format!("arn:aws:iam::{account}:root"),
+                account,
+                region,
+                default_tags: BTreeMap::new(),
+                quotas: BTreeMap::new(),
+            };
             if let Some(name) = self.objects.get(&id).and_then(|o| o.attrs.get_attr("private_dns_name_configuration").cloned()) {
                 let cfg = name.as_seq().and_then(|s| s.first().cloned()).unwrap_or(Value::Null);
                 let n = str_of(&self.attrs_of(&id), "private_dns_name").unwrap_or("").to_string();
@@ -1378,17 +1606,36 @@ impl World {
         let private = a.get("vpc").and_then(Value::as_seq).is_some_and(|v| !v.is_empty());
         // A private zone may not claim a name an interface endpoint's private DNS owns in the
         // same VPC.
-        for vpc in a.get("vpc").and_then(Value::as_seq).map(|v| v.iter().filter_map(|b| b.get_attr("vpc_id").and_then(Value::as_str).map(str::to_string)).collect::<Vec<_>>()).unwrap_or_default() {
-            let owned = self.referencing("vpc_id", &vpc, Some("aws_vpc_endpoint")).into_iter().any(|e| self.get(&e).and_then(|o| o.internal.get("private_dns_name")).and_then(Value::as_str) == Some(name.as_str()));
+        for vpc in a
+            .get("vpc")
+            .and_then(Value::as_seq)
+            .map(|v| v.iter().filter_map(|b| b.get_attr("vpc_id").and_then(Value::as_str).map(str::to_string)).collect::<Vec<_>>())
+            .unwrap_or_default()
+        {
+            let owned = self
+                .referencing("vpc_id", &vpc, Some("aws_vpc_endpoint"))
+                .into_iter()
+                .any(|e| self.get(&e).and_then(|o| o.internal.get("private_dns_name")).and_then(Value::as_str) == Some(name.as_str()));
             if owned {
-                return Err(ApiError::new("ConflictingDomainExists", format!("The VPC {vpc} in region {} has already been associated with the hosted zone for {name} with the same domain name.", caller.region)));
+                return Err(ApiError::new(
+                    "ConflictingDomainExists",
+                    format!(
+                        "The VPC {vpc} in region {} has already been associated with the hosted zone for {name} with the same domain name.",
+                        caller.region
+                    ),
+                ));
             }
         }
         let n = (self.ids.counter % 2000) as usize;
         let ns: Vec<Value> = if private {
             vec![s("ns-0.awsdns-00.com.")]
         } else {
-            vec![s(format!("ns-{}.awsdns-{:02}.com", n, n % 64)), s(format!("ns-{}.awsdns-{:02}.net", n + 512, (n + 1) % 64)), s(format!("ns-{}.awsdns-{:02}.org", n + 1024, (n + 2) % 64)), s(format!("ns-{}.awsdns-{:02}.co.uk", n + 1536, (n + 3) % 64))]
+            vec![
+                s(format!("ns-{}.awsdns-{:02}.com", n, n % 64)),
+                s(format!("ns-{}.awsdns-{:02}.net", n + 512, (n + 1) % 64)),
+                s(format!("ns-{}.awsdns-{:02}.org", n + 1024, (n + 2) % 64)),
+                s(format!("ns-{}.awsdns-{:02}.co.uk", n + 1536, (n + 3) % 64)),
+            ]
         };
         fill(a, "primary_name_server", ns[0].clone());
         fill(a, "name_servers", list(ns));
@@ -1400,7 +1647,9 @@ impl World {
     fn create_record(&mut self, caller: &Caller, a: &mut Attrs) -> R<String> {
         let zone = str_of(a, "zone_id").unwrap_or("").to_string();
         let zone_name = match self.obj(&zone, &["aws_route53_zone"]) {
-            Some(z) if z.account == caller.account => str_of(&z.attrs.as_map().cloned().unwrap_or_default(), "name").unwrap_or("").to_string(),
+            Some(z) if z.account == caller.account => {
+                str_of(&z.attrs.as_map().cloned().unwrap_or_default(), "name").unwrap_or("").to_string()
+            }
             _ => return Err(ApiError::new("NoSuchHostedZone", format!("No hosted zone found with ID: {zone}"))),
         };
         let name = str_of(a, "name").unwrap_or("").trim_end_matches('.').to_lowercase();
@@ -1409,8 +1658,14 @@ impl World {
         let set_id = str_of(a, "set_identifier").map(str::to_string);
         for other in self.referencing("zone_id", &zone, Some("aws_route53_record")) {
             let oa = self.attrs_of(&other);
-            if str_of(&oa, "fqdn") == Some(fqdn.as_str()) && str_of(&oa, "type") == Some(ty.as_str()) && str_of(&oa, "set_identifier").map(str::to_string) == set_id {
-                return Err(ApiError::new("InvalidChangeBatch", format!("[Tried to create resource record set [name='{fqdn}.', type='{ty}'] but it already exists]")));
+            if str_of(&oa, "fqdn") == Some(fqdn.as_str())
+                && str_of(&oa, "type") == Some(ty.as_str())
+                && str_of(&oa, "set_identifier").map(str::to_string) == set_id
+            {
+                return Err(ApiError::new(
+                    "InvalidChangeBatch",
+                    format!("[Tried to create resource record set [name='{fqdn}.', type='{ty}'] but it already exists]"),
+                ));
             }
         }
         a.insert("fqdn".into(), s(&fqdn));
@@ -1444,7 +1699,13 @@ mod tests {
     use super::*;
 
     fn caller(account: &str) -> Caller {
-        Caller { account: account.into(), region: "us-east-1".into(), principal: format!("arn:aws:iam::{account}:root"), default_tags: BTreeMap::new(), quotas: BTreeMap::new() }
+        Caller {
+            account: account.into(),
+            region: "us-east-1".into(),
+            principal: format!("arn:aws:iam::{account}:root"),
+            default_tags: BTreeMap::new(),
+            quotas: BTreeMap::new(),
+        }
     }
 
     fn obj(pairs: &[(&str, Value)]) -> Value {
@@ -1465,13 +1726,34 @@ mod tests {
         let c = caller("111111111111");
         let vpc = w.create(&c, "aws_vpc", &obj(&[("cidr_block", Value::string("10.0.0.0/16"))])).unwrap();
         let vpc_id = vpc.get_attr("id").unwrap().clone();
-        let sn = w.create(&c, "aws_subnet", &obj(&[("vpc_id", vpc_id.clone()), ("cidr_block", Value::string("10.0.1.0/24")), ("availability_zone", Value::string("us-east-1a"))])).unwrap();
+        let sn = w
+            .create(
+                &c,
+                "aws_subnet",
+                &obj(&[
+                    ("vpc_id", vpc_id.clone()),
+                    ("cidr_block", Value::string("10.0.1.0/24")),
+                    ("availability_zone", Value::string("us-east-1a")),
+                ]),
+            )
+            .unwrap();
         assert_eq!(sn.get_attr("availability_zone_id"), Some(&Value::string("use1-az4")));
-        let e = w.create(&c, "aws_subnet", &obj(&[("vpc_id", vpc_id.clone()), ("cidr_block", Value::string("10.0.1.128/25"))])).unwrap_err();
+        let e =
+            w.create(&c, "aws_subnet", &obj(&[("vpc_id", vpc_id.clone()), ("cidr_block", Value::string("10.0.1.128/25"))])).unwrap_err();
         assert_eq!(e.code, "InvalidSubnet.Conflict");
         let e = w.create(&c, "aws_subnet", &obj(&[("vpc_id", vpc_id.clone()), ("cidr_block", Value::string("10.1.0.0/24"))])).unwrap_err();
         assert_eq!(e.code, "InvalidSubnet.Range");
-        let e = w.create(&c, "aws_subnet", &obj(&[("vpc_id", vpc_id), ("cidr_block", Value::string("10.0.9.0/24")), ("availability_zone", Value::string("us-east-1z"))])).unwrap_err();
+        let e = w
+            .create(
+                &c,
+                "aws_subnet",
+                &obj(&[
+                    ("vpc_id", vpc_id),
+                    ("cidr_block", Value::string("10.0.9.0/24")),
+                    ("availability_zone", Value::string("us-east-1z")),
+                ]),
+            )
+            .unwrap_err();
         assert!(e.message.starts_with("Value (us-east-1z) for parameter availabilityZone is invalid."), "{e}");
     }
 

@@ -1,6 +1,6 @@
 //! The world's data and its JSON form.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use plcli_lang::Value;
 use serde_json::{json, Value as Json};
@@ -56,6 +56,8 @@ pub struct Event {
     pub sequence: u64,
     pub event_type: String,
     pub service_id: String,
+    /// The account that owns the service (it sees the event even after the service is gone).
+    pub service_owner: String,
     pub vpc_endpoint_id: String,
     pub vpc_endpoint_owner: String,
     pub principal: String,
@@ -81,7 +83,11 @@ pub(crate) const REFERENCE_ATTRS: &[&str] = &[
     "target_id",
     "name",
     "private_dns_name",
+    "principal_arn",
 ];
+
+/// The reference index's shape: attribute → value → type → IDs.
+type RefIndex = HashMap<&'static str, HashMap<String, BTreeMap<String, BTreeSet<String>>>>;
 
 /// The simulated region(s): every account's objects by cloud ID.
 #[derive(Debug, Clone, PartialEq)]
@@ -91,8 +97,10 @@ pub struct World {
     pub az_maps: BTreeMap<String, BTreeMap<String, String>>,
     pub objects: BTreeMap<String, Object>,
     pub events: Vec<Event>,
-    /// (attribute, value) → IDs of objects whose attribute holds that value.
-    index: BTreeMap<(String, String), BTreeSet<String>>,
+    /// Attribute → value → type → IDs of the objects of that type whose attribute holds that
+    /// value: "the allowed principals of this service" is one lookup, however many other
+    /// objects refer to the service.
+    index: RefIndex,
     /// Objects put or removed since the last [`World::take_touched`] (for the journal).
     touched: BTreeSet<String>,
 }
@@ -113,7 +121,14 @@ fn ref_values(attrs: &Value, name: &str) -> Vec<String> {
 
 impl World {
     pub fn new() -> World {
-        World { ids: IdGen { seed: DEFAULT_SEED.into(), counter: 0 }, az_maps: BTreeMap::new(), objects: BTreeMap::new(), events: Vec::new(), index: BTreeMap::new(), touched: BTreeSet::new() }
+        World {
+            ids: IdGen { seed: DEFAULT_SEED.into(), counter: 0 },
+            az_maps: BTreeMap::new(),
+            objects: BTreeMap::new(),
+            events: Vec::new(),
+            index: RefIndex::new(),
+            touched: BTreeSet::new(),
+        }
     }
 
     /// Inserts or replaces an object, keeping the reference index current.
@@ -122,7 +137,7 @@ impl World {
         self.unindex(id);
         for name in REFERENCE_ATTRS {
             for v in ref_values(&obj.attrs, name) {
-                self.index.entry((name.to_string(), v)).or_default().insert(id.to_string());
+                self.index.entry(name).or_default().entry(v).or_default().entry(obj.ty.clone()).or_default().insert(id.to_string());
             }
         }
         self.objects.insert(id.to_string(), obj);
@@ -137,23 +152,49 @@ impl World {
 
     fn unindex(&mut self, id: &str) {
         let Some(old) = self.objects.get(id) else { return };
-        let keys: Vec<(String, String)> = REFERENCE_ATTRS.iter().flat_map(|n| ref_values(&old.attrs, n).into_iter().map(move |v| (n.to_string(), v))).collect();
-        for k in keys {
-            if let Some(set) = self.index.get_mut(&k) {
-                set.remove(id);
-                if set.is_empty() {
-                    self.index.remove(&k);
+        for name in REFERENCE_ATTRS {
+            let Some(by_value) = self.index.get_mut(name) else { continue };
+            for v in ref_values(&old.attrs, name) {
+                let Some(by_type) = by_value.get_mut(&v) else { continue };
+                if let Some(ids) = by_type.get_mut(&old.ty) {
+                    ids.remove(id);
+                    if ids.is_empty() {
+                        by_type.remove(&old.ty);
+                    }
+                }
+                if by_type.is_empty() {
+                    by_value.remove(&v);
                 }
             }
         }
     }
 
-    /// IDs of the objects whose `attr` is (or contains) `value`, of type `ty` when given.
+    /// IDs of the objects whose `attr` is (or contains) `value`, of type `ty` when given, in
+    /// ID order.
     pub fn referencing(&self, attr: &str, value: &str, ty: Option<&str>) -> Vec<String> {
-        self.index
-            .get(&(attr.to_string(), value.to_string()))
-            .map(|ids| ids.iter().filter(|id| ty.is_none_or(|t| self.objects.get(*id).is_some_and(|o| o.ty == t))).cloned().collect())
-            .unwrap_or_default()
+        let Some(by_type) = self.index.get(attr).and_then(|m| m.get(value)) else { return Vec::new() };
+        match ty {
+            Some(t) => by_type.get(t).map(|ids| ids.iter().cloned().collect()).unwrap_or_default(),
+            None => {
+                let mut ids: Vec<String> = by_type.values().flatten().cloned().collect();
+                ids.sort();
+                ids
+            }
+        }
+    }
+
+    /// How many objects [`World::referencing`] would return, without listing them.
+    pub fn count_referencing(&self, attr: &str, value: &str, ty: Option<&str>) -> usize {
+        let Some(by_type) = self.index.get(attr).and_then(|m| m.get(value)) else { return 0 };
+        match ty {
+            Some(t) => by_type.get(t).map_or(0, BTreeSet::len),
+            None => by_type.values().map(BTreeSet::len).sum(),
+        }
+    }
+
+    /// The IDs [`World::referencing`] would return for a type, borrowed.
+    pub fn referencing_iter<'a>(&'a self, attr: &str, value: &str, ty: &str) -> impl Iterator<Item = &'a String> + 'a {
+        self.index.get(attr).and_then(|m| m.get(value)).and_then(|by_type| by_type.get(ty)).into_iter().flatten()
     }
 
     pub fn get(&self, id: &str) -> Option<&Object> {
@@ -185,9 +226,18 @@ impl World {
             self.remove(id);
             return Ok(());
         }
-        let field = |name: &str| j.get(name).and_then(Json::as_str).map(str::to_string).ok_or_else(|| WorldError::Invalid(format!("object {id} has no \"{name}\"")));
+        let field = |name: &str| {
+            j.get(name)
+                .and_then(Json::as_str)
+                .map(str::to_string)
+                .ok_or_else(|| WorldError::Invalid(format!("object {id} has no \"{name}\"")))
+        };
         let attrs = Value::from_json(j.get("attributes").unwrap_or(&Json::Null));
-        let internal = j.get("internal").and_then(Json::as_object).map(|m| m.iter().map(|(k, v)| (k.clone(), Value::from_json(v))).collect()).unwrap_or_default();
+        let internal = j
+            .get("internal")
+            .and_then(Json::as_object)
+            .map(|m| m.iter().map(|(k, v)| (k.clone(), Value::from_json(v))).collect())
+            .unwrap_or_default();
         self.put(id, Object { ty: field("type")?, account: field("account")?, region: field("region")?, attrs, internal });
         Ok(())
     }
@@ -198,7 +248,8 @@ impl World {
         let mut j = self.to_json_parts(false);
         if let Some(o) = j.as_object_mut() {
             o.remove("objects");
-            let events: Vec<Json> = o.get("events").and_then(Json::as_array).map(|a| a.iter().skip(events_from).cloned().collect()).unwrap_or_default();
+            let events: Vec<Json> =
+                o.get("events").and_then(Json::as_array).map(|a| a.iter().skip(events_from).cloned().collect()).unwrap_or_default();
             o.insert("events".into(), Json::Array(events));
             o.insert("events_from".into(), json!(events_from));
         }
@@ -224,17 +275,20 @@ impl World {
     }
 
     fn to_json_parts(&self, with_objects: bool) -> Json {
-        let objects: serde_json::Map<String, Json> = if !with_objects { serde_json::Map::new() } else { self
-            .objects
-            .iter()
-            .map(|(id, o)| {
-                let mut j = json!({"type": o.ty, "account": o.account, "region": o.region, "attributes": o.attrs.to_json()});
-                if !o.internal.is_empty() {
-                    j["internal"] = Json::Object(o.internal.iter().map(|(k, v)| (k.clone(), v.to_json())).collect());
-                }
-                (id.clone(), j)
-            })
-            .collect() };
+        let objects: serde_json::Map<String, Json> = if !with_objects {
+            serde_json::Map::new()
+        } else {
+            self.objects
+                .iter()
+                .map(|(id, o)| {
+                    let mut j = json!({"type": o.ty, "account": o.account, "region": o.region, "attributes": o.attrs.to_json()});
+                    if !o.internal.is_empty() {
+                        j["internal"] = Json::Object(o.internal.iter().map(|(k, v)| (k.clone(), v.to_json())).collect());
+                    }
+                    (id.clone(), j)
+                })
+                .collect()
+        };
         json!({
             "version": WORLD_VERSION,
             "plcli_version": env!("CARGO_PKG_VERSION"),
@@ -243,7 +297,7 @@ impl World {
             "accounts": self.az_maps.iter().map(|(a, m)| (a.clone(), json!({"az_ids": m}))).collect::<serde_json::Map<_, _>>(),
             "objects": objects,
             "events": self.events.iter().map(|e| json!({
-                "Sequence": e.sequence, "EventType": e.event_type, "ServiceId": e.service_id,
+                "Sequence": e.sequence, "EventType": e.event_type, "ServiceId": e.service_id, "ServiceOwner": e.service_owner,
                 "VpcEndpointId": e.vpc_endpoint_id, "VpcEndpointOwner": e.vpc_endpoint_owner,
                 "Principal": e.principal, "Topics": e.topics,
             })).collect::<Vec<_>>(),
@@ -262,15 +316,25 @@ impl World {
         let mut w = World { ids: IdGen { seed: seed.to_string(), counter }, ..World::new() };
         if let Some(accts) = obj.get("accounts").and_then(Json::as_object) {
             for (a, v) in accts {
-                let m = v.get("az_ids").and_then(Json::as_object).ok_or_else(|| WorldError::Invalid(format!("account {a} has no az_ids")))?;
+                let m =
+                    v.get("az_ids").and_then(Json::as_object).ok_or_else(|| WorldError::Invalid(format!("account {a} has no az_ids")))?;
                 w.az_maps.insert(a.clone(), m.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string()))).collect());
             }
         }
         let objects = obj.get("objects").and_then(Json::as_object).ok_or_else(|| WorldError::Invalid("\"objects\" is missing".into()))?;
         for (id, o) in objects {
-            let field = |name: &str| o.get(name).and_then(Json::as_str).map(str::to_string).ok_or_else(|| WorldError::Invalid(format!("object {id} has no \"{name}\"")));
+            let field = |name: &str| {
+                o.get(name)
+                    .and_then(Json::as_str)
+                    .map(str::to_string)
+                    .ok_or_else(|| WorldError::Invalid(format!("object {id} has no \"{name}\"")))
+            };
             let attrs = Value::from_json(o.get("attributes").ok_or_else(|| WorldError::Invalid(format!("object {id} has no attributes")))?);
-            let internal = o.get("internal").and_then(Json::as_object).map(|m| m.iter().map(|(k, v)| (k.clone(), Value::from_json(v))).collect()).unwrap_or_default();
+            let internal = o
+                .get("internal")
+                .and_then(Json::as_object)
+                .map(|m| m.iter().map(|(k, v)| (k.clone(), Value::from_json(v))).collect())
+                .unwrap_or_default();
             w.put(id, Object { ty: field("type")?, account: field("account")?, region: field("region")?, attrs, internal });
         }
         if let Some(events) = obj.get("events").and_then(Json::as_array) {
@@ -280,10 +344,15 @@ impl World {
                     sequence: e.get("Sequence").and_then(Json::as_u64).unwrap_or_default(),
                     event_type: s("EventType"),
                     service_id: s("ServiceId"),
+                    service_owner: s("ServiceOwner"),
                     vpc_endpoint_id: s("VpcEndpointId"),
                     vpc_endpoint_owner: s("VpcEndpointOwner"),
                     principal: s("Principal"),
-                    topics: e.get("Topics").and_then(Json::as_array).map(|a| a.iter().filter_map(|t| t.as_str().map(str::to_string)).collect()).unwrap_or_default(),
+                    topics: e
+                        .get("Topics")
+                        .and_then(Json::as_array)
+                        .map(|a| a.iter().filter_map(|t| t.as_str().map(str::to_string)).collect())
+                        .unwrap_or_default(),
                 });
             }
         }

@@ -8,6 +8,8 @@ use crate::source::{SourceMap, Span};
 /// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
+    /// Advice that needs no action (lint notices); rendered as miette's advice.
+    Notice,
     Warning,
     Error,
 }
@@ -17,6 +19,7 @@ impl Severity {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Notice => "notice",
         }
     }
 }
@@ -157,7 +160,7 @@ impl Diagnostics {
         self.0.iter().filter(|d| d.is_error()).count()
     }
     pub fn warning_count(&self) -> usize {
-        self.0.len() - self.error_count()
+        self.0.iter().filter(|d| d.severity == Severity::Warning).count()
     }
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
@@ -265,6 +268,7 @@ impl miette::Diagnostic for MietteView {
         Some(match self.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
+            Severity::Notice => miette::Severity::Advice,
         })
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {

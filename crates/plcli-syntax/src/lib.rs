@@ -16,7 +16,7 @@ mod load;
 mod source;
 
 pub use diag::{Diagnostic, Diagnostics, Label, Severity};
-pub use load::{load_root, parse_tfvars, FileKind, LoadedRoot, ParsedFile, TfvarsFile};
+pub use load::{load_root, parse_file, parse_tfvars, FileKind, LoadedRoot, ParsedFile, TfvarsFile};
 pub use source::{FileId, Pos, SourceFile, SourceMap, Span};
 
 /// Re-export of the HCL syntax tree plcli works on.

@@ -316,6 +316,17 @@ pub enum TfvarsFile {
     Json { file: FileId, value: serde_json::Value },
 }
 
+/// Reads and parses one HCL file that is not part of a root's configuration (such as
+/// `.plcli-lint.hcl`), with the same guards as configuration files.
+pub fn parse_file(path: &Path, display: &str, sources: &mut SourceMap) -> Result<(FileId, Body), Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let Some((file, text)) = read_source(path, display, sources, &mut diags) else { return Err(diags) };
+    match parse_body(file, &text, &mut diags) {
+        Some(body) if !diags.has_errors() => Ok((file, body)),
+        _ => Err(diags),
+    }
+}
+
 /// Reads and parses a tfvars file. HCL tfvars may hold attributes only.
 pub fn parse_tfvars(path: &Path, display: &str, sources: &mut SourceMap) -> Result<TfvarsFile, Diagnostics> {
     let mut diags = Diagnostics::new();

@@ -19,5 +19,6 @@ mod dns;
 mod report;
 mod sg;
 
-pub use check::{verify_path, Context, Explanation, Hop, PathResult, PathSpec, Scenario, Source, Target, Verdict};
+pub use check::{verify_path, Context, CreateFailure, Explanation, Hop, PathResult, PathSpec, Scenario, Source, Target, Verdict};
+pub use dns::{lookup, resolve, Answer, Resolution};
 pub use report::{render_text, to_json};

@@ -1,0 +1,57 @@
+//! Evaluating the configuration for lint: first exactly as `validate` does (its errors make
+//! the configuration invalid, and lint then reports them instead of findings), then again
+//! with the symbolic hook, whose evaluation the rules read.
+
+use std::path::Path;
+
+use plcli_config::variables::VarValues;
+use plcli_config::Module;
+use plcli_graph::{walk, DefaultHook, Evaluation, InstanceRecord, WalkMode, WalkOptions};
+use plcli_syntax::{Diagnostic, Diagnostics, Span};
+
+use crate::hook::SymbolicHook;
+
+/// The evaluated configuration the rules work on.
+#[derive(Debug)]
+pub struct Analysis {
+    /// Every expanded instance, evaluated with tokens for what only the cloud knows.
+    pub eval: Evaluation,
+    /// Instances of resources whose count/for_each is unknown (how many there will be is not).
+    pub unexpanded: Vec<InstanceRecord>,
+    /// Warnings from loading and evaluation (the configuration is valid).
+    pub warnings: Diagnostics,
+    /// Resource and data source types plcli does not simulate, with their first use.
+    pub not_simulated: Vec<(String, Span)>,
+}
+
+/// Evaluates `root`. `prior` carries the diagnostics of loading the files and collecting the
+/// variables; any error among them or among validate's makes the result `Err`.
+pub fn analyze(root: &Module, vars: &VarValues, root_dir: &Path, prior: Diagnostics) -> Result<Analysis, Diagnostics> {
+    let opts = WalkOptions { mode: WalkMode::Validate, vars, root_dir: root_dir.to_path_buf() };
+    let (checked, walk_diags) = walk(root, &opts, &mut DefaultHook);
+    let mut diags = prior;
+    diags.extend(walk_diags);
+    let mut not_simulated = Vec::new();
+    for (ty, span) in &checked.not_simulated {
+        if ty.starts_with("aws_") && !plcli_aws::is_provider_type(false, ty) && !plcli_aws::is_provider_type(true, ty) {
+            let mut d = Diagnostic::error("invalid_resource_type", "Invalid resource type")
+                .with_span(*span)
+                .with_detail(format!("The provider hashicorp/aws does not support resource type \"{ty}\"."));
+            if let Some(s) = plcli_eval::did_you_mean(ty, plcli_aws::provider_types(false)) {
+                d = d.with_help(format!("did you mean `{s}`?"));
+            }
+            diags.push(d);
+        } else {
+            not_simulated.push((ty.clone(), *span));
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags.sorted());
+    }
+    drop(checked);
+    let mut hook = SymbolicHook::new(root);
+    // Tokens make some conditions and functions evaluate where validate saw unknowns; what
+    // they report says nothing about the configuration, which validate already checked.
+    let (eval, _) = walk(root, &opts, &mut hook);
+    Ok(Analysis { eval, unexpanded: hook.unexpanded, warnings: diags.sorted(), not_simulated })
+}
