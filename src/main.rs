@@ -11,6 +11,10 @@ use clap::{Args, CommandFactory, Parser, Subcommand};
 mod cmd;
 mod ui;
 
+// See docs/performance.md: allocation dominates at 10,000 consumers.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const AFTER_HELP: &str = "\
 Examples:
   plcli validate --dir examples/payments
@@ -58,10 +62,14 @@ pub enum Command {
     #[command(after_help = "Example:\n  plcli validate --dir examples/payments\n  plcli validate --json | jq '.diagnostics[].summary'")]
     Validate(cmd::validate::ValidateArgs),
     /// Rewrite files in Terraform's canonical format (byte-identical to `terraform fmt`).
-    #[command(after_help = "Examples:\n  plcli fmt                 # rewrite every .tf/.tfvars/.plcli.hcl file in --dir\n  plcli fmt --check --diff  # CI: list and show what would change, exit 2 if anything would\n  cat main.tf | plcli fmt - # format standard input to standard output")]
+    #[command(
+        after_help = "Examples:\n  plcli fmt                 # rewrite every .tf/.tfvars/.plcli.hcl file in --dir\n  plcli fmt --check --diff  # CI: list and show what would change, exit 2 if anything would\n  cat main.tf | plcli fmt - # format standard input to standard output"
+    )]
     Fmt(cmd::fmt::FmtArgs),
     /// Show what apply would change: refresh from the world, diff configuration and state.
-    #[command(after_help = "Examples:\n  plcli plan --dir examples/payments\n  plcli plan --out tfplan && plcli apply tfplan\n  plcli plan --json | jq '.resource_changes[].change.actions'\n  plcli plan --detailed-exitcode   # exit 2 when there are changes")]
+    #[command(
+        after_help = "Examples:\n  plcli plan --dir examples/payments\n  plcli plan --out tfplan && plcli apply tfplan\n  plcli plan --json | jq '.resource_changes[].change.actions'\n  plcli plan --detailed-exitcode   # exit 2 when there are changes"
+    )]
     Plan(cmd::workflow::PlanArgs),
     /// Carry out a plan on the simulated region.
     #[command(after_help = "Examples:\n  plcli apply --auto-approve --dir examples/payments\n  plcli apply tfplan")]
@@ -70,7 +78,9 @@ pub enum Command {
     #[command(after_help = "Example:\n  plcli destroy --auto-approve")]
     Destroy(cmd::workflow::DestroyArgs),
     /// Show the state, or a saved plan.
-    #[command(after_help = "Examples:\n  plcli show\n  plcli show --json | jq '.values.root_module.resources[].address'\n  plcli show tfplan")]
+    #[command(
+        after_help = "Examples:\n  plcli show\n  plcli show --json | jq '.values.root_module.resources[].address'\n  plcli show tfplan"
+    )]
     Show(cmd::inspect::ShowArgs),
     /// Print root outputs from the state.
     #[command(after_help = "Examples:\n  plcli output\n  plcli output --raw service_name")]
@@ -82,13 +92,19 @@ pub enum Command {
     #[command(after_help = "Examples:\n  plcli graph | dot -Tsvg > graph.svg\n  plcli graph --topology --format mermaid")]
     Graph(cmd::inspect::GraphArgs),
     /// Check end to end that each consumer reaches the service, hop by hop, and say why not.
-    #[command(after_help = "Examples:\n  plcli verify --planned --dir examples/payments   # before anything is applied\n  plcli verify --scenario az2_down                 # what if an AZ fails?\n  plcli verify --json | jq '.summary'\n\nExit codes: 0 every path meets its expectation; 2 one does not; 1 error.")]
+    #[command(
+        after_help = "Examples:\n  plcli verify --planned --dir examples/payments   # before anything is applied\n  plcli verify --scenario az2_down                 # what if an AZ fails?\n  plcli verify --json | jq '.summary'\n\nExit codes: 0 every path meets its expectation; 2 one does not; 1 error."
+    )]
     Verify(cmd::verify::VerifyArgs),
     /// Check the topology statically: PrivateLink-aware rules, no state or world needed.
-    #[command(after_help = "Examples:\n  plcli lint --dir examples/payments\n  plcli lint --format sarif > plcli.sarif          # for code scanning\n  plcli lint --format compact --min-severity error  # CI: fail only on errors\n  plcli lint --rule PL003 --skip PL016\n  plcli lint --explain PL003\n\nExit codes: 0 no finding at or above --min-severity (default warning); 2 some; 1 error (invalid configuration).")]
+    #[command(
+        after_help = "Examples:\n  plcli lint --dir examples/payments\n  plcli lint --format sarif > plcli.sarif          # for code scanning\n  plcli lint --format compact --min-severity error  # CI: fail only on errors\n  plcli lint --rule PL003 --skip PL016\n  plcli lint --explain PL003\n\nExit codes: 0 no finding at or above --min-severity (default warning); 2 some; 1 error (invalid configuration)."
+    )]
     Lint(cmd::lint::LintArgs),
     /// The simulated AWS API: describe, accept, reject, verify private DNS, dig (SPEC §8).
-    #[command(after_help = "Examples:\n  plcli cloud ec2 describe-vpc-endpoint-connections --service-id vpce-svc-0123456789abcdef0 --as 111111111111\n  plcli cloud ec2 accept-vpc-endpoint-connections --service-id vpce-svc-0123456789abcdef0 --vpc-endpoint-ids vpce-0a1b2c3d4e5f6a7b8\n  plcli cloud ec2 describe-vpc-endpoints --filters Name=vpc-endpoint-state,Values=pendingAcceptance --query 'VpcEndpoints[].VpcEndpointId'\n  plcli cloud dns resolve payments.example.com --vpc vpc-0123456789abcdef0 --as aws.consumer\n\nExit codes: 0 success (a name that does not resolve answers with empty Answers); 1 the call failed (AWS error code and message).")]
+    #[command(
+        after_help = "Examples:\n  plcli cloud ec2 describe-vpc-endpoint-connections --service-id vpce-svc-0123456789abcdef0 --as 111111111111\n  plcli cloud ec2 accept-vpc-endpoint-connections --service-id vpce-svc-0123456789abcdef0 --vpc-endpoint-ids vpce-0a1b2c3d4e5f6a7b8\n  plcli cloud ec2 describe-vpc-endpoints --filters Name=vpc-endpoint-state,Values=pendingAcceptance --query 'VpcEndpoints[].VpcEndpointId'\n  plcli cloud dns resolve payments.example.com --vpc vpc-0123456789abcdef0 --as aws.consumer\n\nExit codes: 0 success (a name that does not resolve answers with empty Answers); 1 the call failed (AWS error code and message)."
+    )]
     Cloud(cmd::cloud::CloudArgs),
     /// Print a shell completion script.
     #[command(after_help = "Example:\n  plcli completions zsh > ~/.zfunc/_plcli")]

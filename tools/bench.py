@@ -36,6 +36,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -44,8 +45,9 @@ BIN = os.path.join(REPO, "target", "release", "plcli")
 
 # Recorded on the 2-core benchmark machine (docs/performance.md), used when terraform is absent.
 RECORDED_TERRAFORM = {
-    ("terraform_data plan", "expanded", 2000): 20.0,
-    ("terraform_data apply", "expanded", 500): 180.0,
+    ("terraform_data plan", "expanded", 2000): 42.4,
+    ("terraform_data apply", "expanded", 500): 364.8,
+    ("aws provider plan", "expanded", 2000): 72.8,
 }
 
 TARGET_SECONDS = 3.0
@@ -53,13 +55,19 @@ TARGET_BYTES = 1 << 30
 TARGET_GROWTH = 14.0
 
 
-def run(argv, cwd, env=None, stdout=subprocess.DEVNULL):
-    """Run argv; return (exit code, wall seconds, peak RSS bytes, stderr tail)."""
+def run(argv, cwd, env=None, stdout=subprocess.DEVNULL, timeout=None):
+    """Run argv; return (exit code, wall seconds, peak RSS bytes, stderr tail). A run killed at
+    `timeout` seconds exits with code -9."""
     err = tempfile.TemporaryFile()
     start = time.perf_counter()
     p = subprocess.Popen(argv, cwd=cwd, env=env, stdout=stdout, stderr=err, stdin=subprocess.DEVNULL)
+    timer = threading.Timer(timeout, p.kill) if timeout else None
+    if timer:
+        timer.start()
     _, status, usage = os.wait4(p.pid, 0)
     wall = time.perf_counter() - start
+    if timer:
+        timer.cancel()
     p.returncode = os.waitstatus_to_exitcode(status)
     err.seek(0)
     tail = err.read()[-2000:].decode("utf-8", "replace")
@@ -112,7 +120,7 @@ def tf_env(work, plugins):
     return dict(os.environ, TF_CLI_CONFIG_FILE=rc, CHECKPOINT_DISABLE="1", TF_IN_AUTOMATION="1", TF_INPUT="0", NO_COLOR="1")
 
 
-def bench_terraform(label, n, shape, flavor, work, env, apply):
+def bench_terraform(label, n, shape, flavor, work, env, apply, timeout):
     root = os.path.join(work, f"tf-{flavor}-{shape}-{n}")
     generate(n, shape, flavor, root)
     code, _, _, tail = run(["terraform", "init", "-input=false", "-no-color"], root, env)
@@ -124,7 +132,11 @@ def bench_terraform(label, n, shape, flavor, work, env, apply):
     if apply:
         steps = [("apply", ["terraform", "apply", "-input=false", "-no-color", "-auto-approve", "-lock=false"])]
     for name, argv in steps:
-        code, wall, rss, tail = run(argv, root, env)
+        code, wall, rss, tail = run(argv, root, env, timeout=timeout)
+        if code == -9:
+            print(f"  terraform {label} {name:<6} {shape:<9} N={n:<6} stopped after {timeout} s", file=sys.stderr, flush=True)
+            rows.append({"tool": "terraform", "command": f"{label} {name}", "shape": shape, "n": n, "resources": 8 * n + 16, "seconds": wall, "peak_bytes": rss, "stopped": True})
+            continue
         if code != 0:
             print(f"  terraform {name} failed ({flavor}, {shape}, N={n}): {tail.strip()[-400:]}", file=sys.stderr)
             continue
@@ -174,6 +186,8 @@ def main(argv):
     ap.add_argument("--tf-plan-n", type=int, default=2000, help="N for Terraform's plan (0: skip)")
     ap.add_argument("--tf-apply-n", type=int, default=500, help="N for Terraform's apply of terraform_data (0: skip)")
     ap.add_argument("--tf-aws-plan-n", type=int, default=2000, help="N for Terraform's plan with the AWS provider (0: skip)")
+    ap.add_argument("--tf-shapes", default=None, help="shapes to run Terraform on (default: --shapes)")
+    ap.add_argument("--tf-timeout", type=int, default=900, help="stop a Terraform command after this many seconds (reported as a lower bound)")
     ap.add_argument("--tf-plugins", default="/opt/tf-plugins", help="filesystem mirror holding registry.terraform.io/hashicorp/aws")
     ap.add_argument("--no-build", action="store_true", help="use target/release/plcli as it is")
     ap.add_argument("--keep", metavar="DIR", help="generate into DIR and keep it (default: a temporary directory)")
@@ -208,25 +222,26 @@ def main(argv):
         if args.tf_aws_plan_n and aws_mirror:
             compare.append(("aws provider plan", "plan", args.tf_aws_plan_n))
         # plcli at the comparison sizes, in this run.
-        for shape in shapes:
+        for shape in [s for s in (args.tf_shapes or args.shapes).split(",") if s and s in shapes]:
             for n in sorted({n for _, _, n in compare}):
                 if n not in sizes:
                     rows += bench_plcli(n, shape, work, lint, only={"validate", "plan", "apply"})
+        tf_shapes = [s for s in (args.tf_shapes or args.shapes).split(",") if s]
         if terraform:
-            for shape in shapes:
+            for shape in tf_shapes:
                 for label, cmd, n in compare:
                     if label.startswith("aws"):
                         env = tf_env(work, args.tf_plugins)
-                        rows += bench_terraform("aws provider", n, shape, "terraform-aws", work, env, apply=False)
+                        rows += bench_terraform("aws provider", n, shape, "terraform-aws", work, env, apply=False, timeout=args.tf_timeout)
                     else:
                         env = tf_env(work, None)
-                        rows += bench_terraform("terraform_data", n, shape, "terraform-data", work, env, apply=cmd == "apply")
+                        rows += bench_terraform("terraform_data", n, shape, "terraform-data", work, env, apply=cmd == "apply", timeout=args.tf_timeout)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
 
     print()
-    print(f"plcli {subprocess.run([BIN, '--version'], capture_output=True, text=True).stdout.strip()}, release build, "
+    print(f"{subprocess.run([BIN, '--version'], capture_output=True, text=True).stdout.strip()}, release build, "
           f"{os.cpu_count()} CPUs; wall time / peak RSS per command")
     print()
     print(table(rows, lint))
@@ -253,7 +268,8 @@ def main(argv):
                 source = "recorded in docs/performance.md"
             if p is None:
                 continue
-            lines.append(f"| {shape} | {n:,} | terraform {label} | {t['seconds']:.2f} s | plcli {cmd} | {p['seconds']:.3f} s | {t['seconds'] / p['seconds']:,.0f}x | {source} |")
+            over = ">" if t.get("stopped") else ""
+            lines.append(f"| {shape} | {n:,} | terraform {label} | {over}{t['seconds']:.2f} s | plcli {cmd} | {p['seconds']:.3f} s | {over}{t['seconds'] / p['seconds']:,.0f}x | {source} |")
     if lines:
         print("| shape | N | Terraform | time | plcli | time | ratio | Terraform figure |")
         print("|---|---|---|---|---|---|---|---|")

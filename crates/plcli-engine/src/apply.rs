@@ -53,7 +53,11 @@ pub(crate) fn instance_from_json(j: &Json) -> Option<InstanceState> {
         index_key: j.get("index_key").cloned().unwrap_or(Json::Null),
         provider: s("provider")?,
         attributes: Value::from_json(j.get("attributes")?),
-        dependencies: j.get("dependencies").and_then(Json::as_array).map(|a| a.iter().filter_map(|d| d.as_str().map(str::to_string)).collect()).unwrap_or_default(),
+        dependencies: j
+            .get("dependencies")
+            .and_then(Json::as_array)
+            .map(|a| a.iter().filter_map(|d| d.as_str().map(str::to_string)).collect())
+            .unwrap_or_default(),
         create_before_destroy: j.get("create_before_destroy").and_then(Json::as_bool).unwrap_or(false),
     })
 }
@@ -73,7 +77,8 @@ impl Recorder<'_> {
         let touched = world.take_touched();
         let Some(journal) = self.journal.as_mut() else { return Ok(()) };
         let objs: serde_json::Map<String, Json> = touched.iter().map(|id| (id.clone(), world.object_json(id))).collect();
-        let st: serde_json::Map<String, Json> = state_changes.into_iter().map(|(a, i)| (a, i.map(instance_to_json).unwrap_or(Json::Null))).collect();
+        let st: serde_json::Map<String, Json> =
+            state_changes.into_iter().map(|(a, i)| (a, i.map(instance_to_json).unwrap_or(Json::Null))).collect();
         let entry = json!({"world": objs, "meta": world.meta_since(self.events_from), "state": st});
         self.events_from = world.events.len();
         journal.record(&entry)?;
@@ -131,12 +136,23 @@ impl ApplyHook<'_, '_> {
         self.diags.push(d);
         self.failed.insert(r.resource_address.clone());
         if let Some(e) = e {
-            self.report.failures.push(Failure { address: r.address.clone(), ty: r.ty.clone(), code: e.code.clone(), message: e.message.clone(), config: r.config.clone() });
+            self.report.failures.push(Failure {
+                address: r.address.clone(),
+                ty: r.ty.clone(),
+                code: e.code.clone(),
+                message: e.message.clone(),
+                config: r.config.clone(),
+            });
         }
     }
 }
 
 impl InstanceHook for ApplyHook<'_, '_> {
+    fn keep_instances(&self) -> bool {
+        // Only the outputs of this walk are used.
+        false
+    }
+
     fn instance_value(&mut self, r: &InstanceRecord, schema: Option<&BlockSchema>, ctx: &WalkContext) -> Value {
         if !self.azs_registered {
             self.azs_registered = true;
@@ -173,7 +189,14 @@ impl InstanceHook for ApplyHook<'_, '_> {
                 };
                 match read {
                     Ok(v) => {
-                        log(self, format!("{}: Read complete after 0s [id={}]", r.address, v.get_attr("id").and_then(Value::as_str).unwrap_or("")));
+                        log(
+                            self,
+                            format!(
+                                "{}: Read complete after 0s [id={}]",
+                                r.address,
+                                v.get_attr("id").and_then(Value::as_str).unwrap_or("")
+                            ),
+                        );
                         self.store(r, v.clone());
                         v
                     }
@@ -267,22 +290,49 @@ impl InstanceHook for ApplyHook<'_, '_> {
 /// walk of the configuration, then deletions in reverse dependency order; each operation is
 /// journalled before its dependents start; at the end the journal is compacted into the
 /// state and world files. `log` receives Terraform-style progress lines.
-pub fn apply(ws: &Workspace, loaded: &Loaded, state: &mut State, world: &mut World, plan: &Plan, prior: &BTreeMap<String, InstanceState>, log: &mut dyn FnMut(&str)) -> ApplyReport {
+pub fn apply(
+    ws: &Workspace,
+    loaded: &Loaded,
+    state: &mut State,
+    world: &mut World,
+    plan: &Plan,
+    prior: &BTreeMap<String, InstanceState>,
+    log: &mut dyn FnMut(&str),
+) -> ApplyReport {
     apply_inner(Some(ws), loaded, state, world, plan, prior, log)
 }
 
 /// Applies a plan to in-memory copies only: no journal, no files (`verify --planned`).
-pub fn apply_in_memory(loaded: &Loaded, state: &mut State, world: &mut World, plan: &Plan, prior: &BTreeMap<String, InstanceState>) -> ApplyReport {
+pub fn apply_in_memory(
+    loaded: &Loaded,
+    state: &mut State,
+    world: &mut World,
+    plan: &Plan,
+    prior: &BTreeMap<String, InstanceState>,
+) -> ApplyReport {
     apply_inner(None, loaded, state, world, plan, prior, &mut |_| {})
 }
 
-fn apply_inner(ws: Option<&Workspace>, loaded: &Loaded, state: &mut State, world: &mut World, plan: &Plan, prior: &BTreeMap<String, InstanceState>, log: &mut dyn FnMut(&str)) -> ApplyReport {
+fn apply_inner(
+    ws: Option<&Workspace>,
+    loaded: &Loaded,
+    state: &mut State,
+    world: &mut World,
+    plan: &Plan,
+    prior: &BTreeMap<String, InstanceState>,
+    log: &mut dyn FnMut(&str),
+) -> ApplyReport {
     let journal = match ws.map(|ws| Journal::open(&ws.journal_path())) {
         None => None,
         Some(Ok(j)) => Some(j),
         Some(Err(e)) => {
             let path = ws.map(|w| w.journal_path().display().to_string()).unwrap_or_default();
-            return ApplyReport { diags: Diagnostic::error("journal_write_failed", format!("Cannot create the apply journal {path}")).with_detail(e.to_string()).into(), ..ApplyReport::default() };
+            return ApplyReport {
+                diags: Diagnostic::error("journal_write_failed", format!("Cannot create the apply journal {path}"))
+                    .with_detail(e.to_string())
+                    .into(),
+                ..ApplyReport::default()
+            };
         }
     };
     let crash_after = std::env::var("PLCLI_TEST_CRASH_AFTER").ok().and_then(|v| v.parse().ok());
@@ -303,14 +353,28 @@ fn apply_inner(ws: Option<&Workspace>, loaded: &Loaded, state: &mut State, world
     let mut report;
     let mut outputs = BTreeMap::new();
     {
-        let mut hook = ApplyHook { base_dir: loaded.module.dir.clone(), plan: changes, prior, world, state, rec: &mut rec, failed: BTreeSet::new(), diags: Diagnostics::new(), report: ApplyReport::default(), azs_registered: false };
+        let mut hook = ApplyHook {
+            base_dir: loaded.module.dir.clone(),
+            plan: changes,
+            prior,
+            world,
+            state,
+            rec: &mut rec,
+            failed: BTreeSet::new(),
+            diags: Diagnostics::new(),
+            report: ApplyReport::default(),
+            azs_registered: false,
+        };
         if !plan.destroy {
             let wopts = WalkOptions { mode: WalkMode::Plan, vars: &loaded.vars, root_dir: loaded.module.dir.clone() };
             let (eval, walk_diags) = walk(&loaded.module, &wopts, &mut hook);
-            hook.diags.extend(walk_diags.into_iter().filter(|d| d.is_error()).collect::<Vec<_>>().into_iter().fold(Diagnostics::new(), |mut acc, d| {
-                acc.push(d);
-                acc
-            }));
+            hook.diags.extend(walk_diags.into_iter().filter(|d| d.is_error()).collect::<Vec<_>>().into_iter().fold(
+                Diagnostics::new(),
+                |mut acc, d| {
+                    acc.push(d);
+                    acc
+                },
+            ));
             outputs = eval.outputs;
         }
         // Deletions, dependents first.
@@ -329,7 +393,10 @@ fn apply_inner(ws: Option<&Workspace>, loaded: &Loaded, state: &mut State, world
                     (hook.rec.log)(&format!("{}: Destruction complete after 0s", c.address));
                     hook.report.destroyed += 1;
                 }
-                Err(e) => hook.diags.push(Diagnostic::error("api_error", format!("{}: {}", e.code, e.message)).with_detail(format!("while destroying {} (AWS error code {})", c.address, e.code))),
+                Err(e) => hook.diags.push(
+                    Diagnostic::error("api_error", format!("{}: {}", e.code, e.message))
+                        .with_detail(format!("while destroying {} (AWS error code {})", c.address, e.code)),
+                ),
             }
         }
         // AWS re-checks pending private DNS verifications periodically.
@@ -358,7 +425,11 @@ fn apply_inner(ws: Option<&Workspace>, loaded: &Loaded, state: &mut State, world
         state.instances.retain(|_, i| i.mode != "data");
         state.outputs.clear();
     } else {
-        state.outputs = outputs.into_iter().filter(|(_, (v, _))| v.is_wholly_known()).map(|(k, (v, s))| (k, OutputState { value: v, sensitive: s })).collect();
+        state.outputs = outputs
+            .into_iter()
+            .filter(|(_, (v, _))| v.is_wholly_known())
+            .map(|(k, (v, s))| (k, OutputState { value: v, sensitive: s }))
+            .collect();
     }
     let Some(ws) = ws else { return report };
     if let Some(j) = rec.journal.as_mut() {
@@ -390,8 +461,18 @@ fn provider_key(provider: &str) -> String {
 /// The caller for deleting an object: the account that owns it (as AWS requires), acting
 /// as its root.
 fn match_caller(_key: &str, _module: &plcli_config::Module, world: &World, inst: &InstanceState) -> plcli_sim::Caller {
-    let (account, region) = inst.id().and_then(|id| world.get(id)).map(|o| (o.account.clone(), o.region.clone())).unwrap_or_else(|| ("123456789012".into(), "us-east-1".into()));
-    plcli_sim::Caller { principal: format!("arn:aws:iam::{account}:root"), account, region, default_tags: BTreeMap::new(), quotas: BTreeMap::new() }
+    let (account, region) = inst
+        .id()
+        .and_then(|id| world.get(id))
+        .map(|o| (o.account.clone(), o.region.clone()))
+        .unwrap_or_else(|| ("123456789012".into(), "us-east-1".into()));
+    plcli_sim::Caller {
+        principal: format!("arn:aws:iam::{account}:root"),
+        account,
+        region,
+        default_tags: BTreeMap::new(),
+        quotas: BTreeMap::new(),
+    }
 }
 
 /// Deletions ordered so that an object goes before what it depends on.
@@ -406,7 +487,11 @@ fn delete_order<'a>(deletes: &[&'a plcli_plan::ResourceChange], state: &State) -
     let mut remaining_dependents: BTreeMap<&str, usize> = addrs.iter().map(|a| (*a, 0)).collect();
     let mut deps_of: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for a in &addrs {
-        let deps: Vec<&str> = state.instances.get(*a).map(|i| i.dependencies.iter().flat_map(|d| by_res.get(d).cloned().unwrap_or_default()).filter(|d| d != a).collect()).unwrap_or_default();
+        let deps: Vec<&str> = state
+            .instances
+            .get(*a)
+            .map(|i| i.dependencies.iter().flat_map(|d| by_res.get(d).cloned().unwrap_or_default()).filter(|d| d != a).collect())
+            .unwrap_or_default();
         for d in &deps {
             *remaining_dependents.entry(d).or_default() += 1;
         }

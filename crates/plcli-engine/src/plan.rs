@@ -111,7 +111,8 @@ impl PlanHook<'_> {
         self.azs_registered = true;
         for (acct, a) in &ctx.simulation.accounts {
             if let Err(m) = self.world.register_azs(acct, &a.az_ids) {
-                let mut d = Diagnostic::error("az_mapping_conflict", format!("Account {acct} is mapped differently in the world")).with_detail(format!("{m}. AZ mappings are fixed when an account is first used."));
+                let mut d = Diagnostic::error("az_mapping_conflict", format!("Account {acct} is mapped differently in the world"))
+                    .with_detail(format!("{m}. AZ mappings are fixed when an account is first used."));
                 if let Some(sp) = a.span {
                     d = d.with_span(sp);
                 }
@@ -152,7 +153,11 @@ impl InstanceHook for PlanHook<'_> {
                     _ if r.ty == "terraform_remote_state" => match remote_state(&r.config, &self.base_dir) {
                         Ok(v) => v,
                         Err(m) => {
-                            self.diags.push(Diagnostic::error("data_source_error", format!("Error reading {}", r.address)).with_span(r.span).with_detail(m));
+                            self.diags.push(
+                                Diagnostic::error("data_source_error", format!("Error reading {}", r.address))
+                                    .with_span(r.span)
+                                    .with_detail(m),
+                            );
                             Value::Unknown
                         }
                     },
@@ -162,9 +167,12 @@ impl InstanceHook for PlanHook<'_> {
                             Ok(v) => v,
                             Err(e) => {
                                 self.diags.push(
-                                    Diagnostic::error("data_source_error", format!("Error reading {}: {}: {}", r.address, e.code, e.message))
-                                        .with_span(r.span)
-                                        .with_detail(format!("{} {}", e.code, e.message)),
+                                    Diagnostic::error(
+                                        "data_source_error",
+                                        format!("Error reading {}: {}: {}", r.address, e.code, e.message),
+                                    )
+                                    .with_span(r.span)
+                                    .with_detail(format!("{} {}", e.code, e.message)),
                                 );
                                 Value::Unknown
                             }
@@ -193,11 +201,23 @@ impl InstanceHook for PlanHook<'_> {
         }
         let config = with_tags_all(&config, schema, ctx.callers.get(&r.provider));
         let force = self.opts.replace.iter().any(|a| a == &r.address);
-        let d = diff(prior.map(|p| &p.attributes), &config, &r.configured, schema, &ignore, ignore_all, force && prior.is_some(), r.create_before_destroy);
+        let d = diff(
+            prior.map(|p| &p.attributes),
+            &config,
+            &r.configured,
+            schema,
+            &ignore,
+            ignore_all,
+            force && prior.is_some(),
+            r.create_before_destroy,
+        );
         let mut d = d;
         // A Network Load Balancer created without security groups can never get them, and one
         // with them can never lose them all: the provider plans a replacement (CustomizeDiff).
-        if matches!(r.ty.as_str(), "aws_lb" | "aws_alb") && d.action == Action::Update && config.get_attr("load_balancer_type").and_then(Value::as_str) == Some("network") {
+        if matches!(r.ty.as_str(), "aws_lb" | "aws_alb")
+            && d.action == Action::Update
+            && config.get_attr("load_balancer_type").and_then(Value::as_str) == Some("network")
+        {
             let count = |v: Option<&Value>| v.and_then(Value::as_seq).map_or(0, <[Value]>::len);
             let before = count(prior.and_then(|p| p.attributes.get_attr("security_groups")));
             let after_v = config.get_attr("security_groups");
@@ -243,7 +263,9 @@ impl InstanceHook for PlanHook<'_> {
 pub(crate) fn remote_state(config: &Value, base: &std::path::Path) -> Result<Value, String> {
     let backend = config.get_attr("backend").and_then(Value::as_str).unwrap_or("");
     if backend != "local" {
-        return Err(format!("the \"{backend}\" backend is not available offline; plcli reads remote state only from local files (backend = \"local\")"));
+        return Err(format!(
+            "the \"{backend}\" backend is not available offline; plcli reads remote state only from local files (backend = \"local\")"
+        ));
     }
     let path = config.get_attr("config").and_then(|c| c.get_attr("path")).and_then(Value::as_str).unwrap_or("terraform.tfstate");
     let full = base.join(path);
@@ -272,7 +294,8 @@ pub(crate) fn with_tags_all(config: &Value, schema: Option<&BlockSchema>, caller
     if !tags.is_wholly_known() {
         return Value::Object(m);
     }
-    let mut all: BTreeMap<String, Value> = caller.map(|c| c.default_tags.iter().map(|(k, v)| (k.clone(), Value::string(v))).collect()).unwrap_or_default();
+    let mut all: BTreeMap<String, Value> =
+        caller.map(|c| c.default_tags.iter().map(|(k, v)| (k.clone(), Value::string(v))).collect()).unwrap_or_default();
     if let Some(t) = tags.as_map() {
         for (k, v) in t {
             all.insert(k.clone(), v.clone());
@@ -288,7 +311,13 @@ pub(crate) fn with_tags_all(config: &Value, schema: Option<&BlockSchema>, caller
 /// Whether a data source's identifying arguments are known (computed ones may stay unknown).
 fn known_inputs(config: &Value, schema: Option<&BlockSchema>) -> bool {
     let Some(schema) = schema else { return false };
-    config.as_map().is_some_and(|m| m.iter().all(|(k, v)| v.is_wholly_known() || schema.attributes.get(k).is_some_and(|a| a.computed && !a.optional) || schema.attributes.get(k).is_some_and(|a| a.computed && v.is_unknown())))
+    config.as_map().is_some_and(|m| {
+        m.iter().all(|(k, v)| {
+            v.is_wholly_known()
+                || schema.attributes.get(k).is_some_and(|a| a.computed && !a.optional)
+                || schema.attributes.get(k).is_some_and(|a| a.computed && v.is_unknown())
+        })
+    })
 }
 
 /// Refreshes, walks the configuration and diffs every instance (SPEC §4 `plan`).
@@ -308,7 +337,18 @@ pub fn plan(_ws: &Workspace, loaded: &Loaded, state: &State, world: &mut World, 
             None => (Vec::new(), false),
         }
     };
-    let mut hook = PlanHook { base_dir: loaded.module.dir.clone(), prior: &prior, world, opts, changes: Vec::new(), seen: HashSet::new(), diags: Diagnostics::new(), records: BTreeMap::new(), azs_registered: false, lifecycle: &lifecycle };
+    let mut hook = PlanHook {
+        base_dir: loaded.module.dir.clone(),
+        prior: &prior,
+        world,
+        opts,
+        changes: Vec::new(),
+        seen: HashSet::new(),
+        diags: Diagnostics::new(),
+        records: BTreeMap::new(),
+        azs_registered: false,
+        lifecycle: &lifecycle,
+    };
     let wopts = WalkOptions { mode: WalkMode::Plan, vars: &loaded.vars, root_dir: loaded.module.dir.clone() };
     let (eval, walk_diags) = walk(root, &wopts, &mut hook);
     let mut diags = loaded.warnings.clone();
@@ -340,7 +380,10 @@ pub fn plan(_ws: &Workspace, loaded: &Loaded, state: &State, world: &mut World, 
                 diags.push(
                     Diagnostic::error("prevent_destroy", "Instance cannot be destroyed")
                         .with_span(r.span)
-                        .with_detail(format!("Resource {} has lifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed.", r.address))
+                        .with_detail(format!(
+                            "Resource {} has lifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed.",
+                            r.address
+                        ))
                         .with_help("to destroy it, remove prevent_destroy first"),
                 );
             }
@@ -357,7 +400,12 @@ pub fn plan(_ws: &Workspace, loaded: &Loaded, state: &State, world: &mut World, 
         }
     } else {
         for (name, (v, sensitive)) in &eval.outputs {
-            outputs.push(OutputChange { name: name.clone(), before: state.outputs.get(name).map(|o| o.value.clone()), after: Some(v.clone()), sensitive: *sensitive });
+            outputs.push(OutputChange {
+                name: name.clone(),
+                before: state.outputs.get(name).map(|o| o.value.clone()),
+                after: Some(v.clone()),
+                sensitive: *sensitive,
+            });
         }
         for (name, o) in &state.outputs {
             if !eval.outputs.contains_key(name) {
@@ -390,8 +438,15 @@ fn state_resource_declared(changes: &[ResourceChange], inst: &InstanceState) -> 
 
 /// `--target`: keep changes of the targeted instances (a resource address targets all of its
 /// instances) and of what they depend on; everything else becomes a no-op.
-fn restrict_to_targets(changes: &mut [ResourceChange], targets: &[String], records: &BTreeMap<String, (BTreeSet<String>, String)>, state: &State) {
-    let matches_target = |addr: &str, res_addr: &str| targets.iter().any(|t| t == addr || t == res_addr || addr.starts_with(&format!("{t}.")) || addr.starts_with(&format!("{t}[")));
+fn restrict_to_targets(
+    changes: &mut [ResourceChange],
+    targets: &[String],
+    records: &BTreeMap<String, (BTreeSet<String>, String)>,
+    state: &State,
+) {
+    let matches_target = |addr: &str, res_addr: &str| {
+        targets.iter().any(|t| t == addr || t == res_addr || addr.starts_with(&format!("{t}.")) || addr.starts_with(&format!("{t}[")))
+    };
     let mut keep_resources: BTreeSet<String> = BTreeSet::new();
     let mut queue: Vec<String> = Vec::new();
     for (addr, (_, res)) in records {
@@ -444,9 +499,13 @@ fn predict(loaded: &Loaded, state: &State, world: &World, planned: &mut Planned)
         let record = planned.eval.instances.iter().find(|r| r.address == f.address);
         let attr = match (f.code.as_str(), f.ty.as_str()) {
             ("InvalidServiceName", _) => Some("service_name"),
-            ("InvalidParameter", "aws_vpc_endpoint") if f.message.contains("availability zone") || f.message.contains("subnet") => Some("subnet_ids"),
+            ("InvalidParameter", "aws_vpc_endpoint") if f.message.contains("availability zone") || f.message.contains("subnet") => {
+                Some("subnet_ids")
+            }
             ("DuplicateSubnetsInSameZone", _) => Some("subnet_ids"),
-            ("InvalidParameter", "aws_vpc_endpoint") if f.message.contains("DNS") || f.message.contains("private-dns") => Some("private_dns_enabled"),
+            ("InvalidParameter", "aws_vpc_endpoint") if f.message.contains("DNS") || f.message.contains("private-dns") => {
+                Some("private_dns_enabled")
+            }
             ("InvalidSubnet.Range" | "InvalidSubnet.Conflict", _) | ("InvalidVpc.Range", _) => Some("cidr_block"),
             ("InvalidParameterValue", "aws_subnet") => Some("availability_zone"),
             ("InvalidConfigurationRequest", _) => Some("subnets"),
@@ -454,7 +513,12 @@ fn predict(loaded: &Loaded, state: &State, world: &World, planned: &mut Planned)
         };
         let span = record.map(|r| attribute_span(&loaded.module, r, attr).unwrap_or(r.span));
         let mut d = Diagnostic::error("predicted_api_error", format!("{}: {}", f.code, f.message))
-            .with_detail(format!("AWS would refuse {} {} at apply (AWS error code {}); plcli stops before changing anything.", if planned.plan.change(&f.address).is_some_and(|c| c.action == Action::Update) { "updating" } else { "creating" }, f.address, f.code))
+            .with_detail(format!(
+                "AWS would refuse {} {} at apply (AWS error code {}); plcli stops before changing anything.",
+                if planned.plan.change(&f.address).is_some_and(|c| c.action == Action::Update) { "updating" } else { "creating" },
+                f.address,
+                f.code
+            ))
             .with_label(format!("{} fails here", f.address));
         if let Some(sp) = span {
             d = d.with_span(sp);
@@ -480,8 +544,9 @@ fn attribute_span(root: &plcli_config::Module, r: &InstanceRecord, name: Option<
     }
     let res = m.resource(r.mode, &r.ty, &r.name)?;
     res.body.iter().find_map(|s| match s {
-        plcli_syntax::hcl_edit::structure::Structure::Attribute(a) if a.key.as_str() == name => Some(plcli_eval::span_of(res.file, &a.value)),
+        plcli_syntax::hcl_edit::structure::Structure::Attribute(a) if a.key.as_str() == name => {
+            Some(plcli_eval::span_of(res.file, &a.value))
+        }
         _ => None,
     })
 }
-

@@ -155,7 +155,7 @@ impl Workspace {
     }
 
     pub fn write_world(&self, world: &World) -> Result<(), WorkspaceError> {
-        let mut bytes = serde_json::to_vec_pretty(&world.to_json()).unwrap_or_default();
+        let mut bytes = world.to_json_pretty();
         bytes.push(b'\n');
         atomic_write(&self.world_path, &bytes)
             .map_err(|e| file_error("write_failed", format!("Cannot write world file {}", self.world_path.display()), e.to_string()))

@@ -19,7 +19,12 @@ pub trait Scope {
     /// Calls `f` with the value of `subject`. Scopes that hold their values override it to
     /// lend them, so that `aws_subnet.x["k"].id` copies the one id it reads, not every
     /// instance of `aws_subnet.x`.
-    fn with_lookup(&self, subject: &Subject, span: Span, f: &mut dyn FnMut(&Value) -> Result<Value, Diagnostic>) -> Result<Value, Diagnostic> {
+    fn with_lookup(
+        &self,
+        subject: &Subject,
+        span: Span,
+        f: &mut dyn FnMut(&Value) -> Result<Value, Diagnostic>,
+    ) -> Result<Value, Diagnostic> {
         let v = self.lookup(subject, span)?;
         f(&v)
     }
@@ -105,14 +110,27 @@ impl<'a> Evaluator<'a> {
                     match key {
                         Value::Unknown => unknown_key = true,
                         Value::Null => {
-                            return Err(err("invalid_object_key", "Invalid object key", self.span(k), "Key expression in object constructor must not be null."))
+                            return Err(err(
+                                "invalid_object_key",
+                                "Invalid object key",
+                                self.span(k),
+                                "Key expression in object constructor must not be null.",
+                            ))
                         }
                         other => match other.to_template_string() {
                             Some(s) => {
                                 out.insert(s, value);
                             }
                             None => {
-                                return Err(err("invalid_object_key", "Invalid object key", self.span(k), format!("The key expression produced an invalid result: string required, but have {}.", other.type_name())))
+                                return Err(err(
+                                    "invalid_object_key",
+                                    "Invalid object key",
+                                    self.span(k),
+                                    format!(
+                                        "The key expression produced an invalid result: string required, but have {}.",
+                                        other.type_name()
+                                    ),
+                                ))
                             }
                         },
                     }
@@ -145,7 +163,14 @@ impl<'a> Evaluator<'a> {
                     // Both results must have one type: Terraform unifies them (errors in the
                     // branch not taken are not reported).
                     match ev.eval(other) {
-                        Ok(o) => unify_conditional(v, &o).map_err(|m| err("inconsistent_conditional_types", "Inconsistent conditional result types", ev.span(&c.cond_expr).to(ev.span(other)), m)),
+                        Ok(o) => unify_conditional(v, &o).map_err(|m| {
+                            err(
+                                "inconsistent_conditional_types",
+                                "Inconsistent conditional result types",
+                                ev.span(&c.cond_expr).to(ev.span(other)),
+                                m,
+                            )
+                        }),
                         Err(_) => Ok(v),
                     }
                 };
@@ -154,8 +179,18 @@ impl<'a> Evaluator<'a> {
                     Value::Bool(b) => pick(self, b),
                     Value::String(ref s) if s == "true" => pick(self, true),
                     Value::String(ref s) if s == "false" => pick(self, false),
-                    Value::Null => Err(err("invalid_condition", "Null condition", self.span(&c.cond_expr), "The condition value is null. Conditions must either be true or false.")),
-                    other => Err(err("invalid_condition", "Incorrect condition type", self.span(&c.cond_expr), format!("The condition expression must be of type bool, not {}.", other.type_name()))),
+                    Value::Null => Err(err(
+                        "invalid_condition",
+                        "Null condition",
+                        self.span(&c.cond_expr),
+                        "The condition value is null. Conditions must either be true or false.",
+                    )),
+                    other => Err(err(
+                        "invalid_condition",
+                        "Incorrect condition type",
+                        self.span(&c.cond_expr),
+                        format!("The condition expression must be of type bool, not {}.", other.type_name()),
+                    )),
                 }
             }
             Expression::FuncCall(f) => self.call(f),
@@ -168,7 +203,8 @@ impl<'a> Evaluator<'a> {
                         if let Some((subject, used, ref_span)) = self.scope_subject(v.as_str(), span, &ops)? {
                             // Walk the scope's value in place; copy only what the traversal reads.
                             let scope = self.scope;
-                            return scope.with_lookup(&subject, ref_span, &mut |value| self.traverse_borrowed(value, &ops[used..], &spans[used..]));
+                            return scope
+                                .with_lookup(&subject, ref_span, &mut |value| self.traverse_borrowed(value, &ops[used..], &spans[used..]));
                         }
                         self.root(v.as_str(), span, &ops)?
                     }
@@ -183,11 +219,21 @@ impl<'a> Evaluator<'a> {
                     (_, Value::Unknown) => Ok(Value::Unknown),
                     (UnaryOperator::Neg, v) => match to_number(&v) {
                         Some(n) => Ok(Value::Number(-n)),
-                        None => Err(err("invalid_operand", "Invalid operand", span, format!("Unsuitable value for unary operand: number required, but have {}.", v.type_name()))),
+                        None => Err(err(
+                            "invalid_operand",
+                            "Invalid operand",
+                            span,
+                            format!("Unsuitable value for unary operand: number required, but have {}.", v.type_name()),
+                        )),
                     },
                     (UnaryOperator::Not, v) => match to_bool(&v) {
                         Some(b) => Ok(Value::Bool(!b)),
-                        None => Err(err("invalid_operand", "Invalid operand", span, format!("Unsuitable value for unary operand: bool required, but have {}.", v.type_name()))),
+                        None => Err(err(
+                            "invalid_operand",
+                            "Invalid operand",
+                            span,
+                            format!("Unsuitable value for unary operand: bool required, but have {}.", v.type_name()),
+                        )),
                     },
                 }
             }
@@ -322,11 +368,25 @@ impl<'a> Evaluator<'a> {
         let span = self.span(&f.intro.collection_expr);
         let pairs: Vec<(Value, Value)> = match coll {
             Value::Unknown => return Ok(Value::Unknown),
-            Value::Null => return Err(err("iteration_over_null", "Iteration over null value", span, "A null value cannot be used as the collection in a 'for' expression.")),
+            Value::Null => {
+                return Err(err(
+                    "iteration_over_null",
+                    "Iteration over null value",
+                    span,
+                    "A null value cannot be used as the collection in a 'for' expression.",
+                ))
+            }
             Value::List(v) | Value::Tuple(v) => v.into_iter().enumerate().map(|(i, x)| (Value::Number(i as f64), x)).collect(),
             Value::Set(v) => v.into_iter().map(|x| (x.clone(), x)).collect(),
             Value::Map(m) | Value::Object(m) => m.into_iter().map(|(k, x)| (Value::String(k), x)).collect(),
-            other => return Err(err("iteration_over_non_iterable", "Iteration over non-iterable value", span, format!("A value of type {} cannot be used as the collection in a 'for' expression.", other.type_name()))),
+            other => {
+                return Err(err(
+                    "iteration_over_non_iterable",
+                    "Iteration over non-iterable value",
+                    span,
+                    format!("A value of type {} cannot be used as the collection in a 'for' expression.", other.type_name()),
+                ))
+            }
         };
         let key_var = f.intro.key_var.as_ref().map(|k| k.as_str().to_string());
         let value_var = f.intro.value_var.as_str().to_string();
@@ -351,7 +411,12 @@ impl<'a> Evaluator<'a> {
                     }
                     Ok(other) => {
                         self.locals.truncate(base);
-                        return Err(err("invalid_for_condition", "Invalid 'for' condition", self.span(&cond.expr), format!("The 'if' clause value is invalid: bool required, but have {}.", other.type_name())));
+                        return Err(err(
+                            "invalid_for_condition",
+                            "Invalid 'for' condition",
+                            self.span(&cond.expr),
+                            format!("The 'if' clause value is invalid: bool required, but have {}.", other.type_name()),
+                        ));
                     }
                     Err(e) => {
                         self.locals.truncate(base);
@@ -371,7 +436,12 @@ impl<'a> Evaluator<'a> {
                                 return Ok(());
                             }
                             other => other.to_template_string().ok_or_else(|| {
-                                err("invalid_object_key", "Invalid object key", self.span(ke), format!("Key expression in 'for' expression must be a string, not {}.", other.type_name()))
+                                err(
+                                    "invalid_object_key",
+                                    "Invalid object key",
+                                    self.span(ke),
+                                    format!("Key expression in 'for' expression must be a string, not {}.", other.type_name()),
+                                )
                             })?,
                         };
                         if f.grouping {
@@ -412,12 +482,25 @@ impl<'a> Evaluator<'a> {
         let name = f.name.name.as_str();
         let span = self.span(&f.name.name);
         if f.name.is_namespaced() {
-            return Err(err("unknown_function", "Call to unknown function", span, format!("There is no function named \"{}\" that plcli can evaluate offline (provider-defined functions are not supported).", name)));
+            return Err(err(
+                "unknown_function",
+                "Call to unknown function",
+                span,
+                format!(
+                    "There is no function named \"{}\" that plcli can evaluate offline (provider-defined functions are not supported).",
+                    name
+                ),
+            ));
         }
         match name {
             "try" => {
                 if f.args.is_empty() {
-                    return Err(err("invalid_function_argument", "Not enough function arguments", span, "Function \"try\" expects at least one argument."));
+                    return Err(err(
+                        "invalid_function_argument",
+                        "Not enough function arguments",
+                        span,
+                        "Function \"try\" expects at least one argument.",
+                    ));
                 }
                 let mut last = None;
                 for a in f.args.iter() {
@@ -429,11 +512,21 @@ impl<'a> Evaluator<'a> {
                     }
                 }
                 let e = last.map(|e| e.summary).unwrap_or_default();
-                return Err(err("invalid_function_argument", "Error in function call", span, format!("Call to function \"try\" failed: no expression succeeded: {e}.")));
+                return Err(err(
+                    "invalid_function_argument",
+                    "Error in function call",
+                    span,
+                    format!("Call to function \"try\" failed: no expression succeeded: {e}."),
+                ));
             }
             "can" => {
                 if f.args.len() != 1 {
-                    return Err(err("invalid_function_argument", "Invalid number of function arguments", span, "Function \"can\" expects exactly one argument."));
+                    return Err(err(
+                        "invalid_function_argument",
+                        "Invalid number of function arguments",
+                        span,
+                        "Function \"can\" expects exactly one argument.",
+                    ));
                 }
                 let a = f.args.iter().next().expect("one argument");
                 return Ok(match self.eval(a) {
@@ -443,7 +536,12 @@ impl<'a> Evaluator<'a> {
                 });
             }
             "type" => {
-                return Err(err("unknown_function", "Call to unknown function", span, "The \"type\" function is only available in terraform console."));
+                return Err(err(
+                    "unknown_function",
+                    "Call to unknown function",
+                    span,
+                    "The \"type\" function is only available in terraform console.",
+                ));
             }
             _ => {}
         }
@@ -466,7 +564,15 @@ impl<'a> Evaluator<'a> {
                 Some(Value::List(v) | Value::Tuple(v) | Value::Set(v)) => args.extend(v),
                 Some(other) => {
                     let last = arg_exprs.last().map(|e| self.span(*e)).unwrap_or(span);
-                    return Err(err("invalid_expanding_argument", "Invalid expanding argument value", last, format!("The expanding argument (indicated by ...) must be of a tuple, list, or set type, not {}.", other.type_name())));
+                    return Err(err(
+                        "invalid_expanding_argument",
+                        "Invalid expanding argument value",
+                        last,
+                        format!(
+                            "The expanding argument (indicated by ...) must be of a tuple, list, or set type, not {}.",
+                            other.type_name()
+                        ),
+                    ));
                 }
                 None => {}
             }
@@ -486,7 +592,12 @@ impl<'a> Evaluator<'a> {
 
     fn templatefile(&mut self, args: Vec<Value>, span: Span) -> R {
         if args.len() != 2 {
-            return Err(err("invalid_function_argument", "Invalid number of function arguments", span, "Function \"templatefile\" expects 2 arguments: path and vars."));
+            return Err(err(
+                "invalid_function_argument",
+                "Invalid number of function arguments",
+                span,
+                "Function \"templatefile\" expects 2 arguments: path and vars.",
+            ));
         }
         if !args.iter().all(Value::is_wholly_known) {
             return Ok(Value::Unknown);
@@ -495,13 +606,31 @@ impl<'a> Evaluator<'a> {
             return Err(err("invalid_function_argument", "Invalid function argument", span, "templatefile's path must be a string."));
         };
         let Some(vars) = args[1].as_map() else {
-            return Err(err("invalid_function_argument", "Invalid function argument", span, "templatefile's vars must be an object or map."));
+            return Err(err(
+                "invalid_function_argument",
+                "Invalid function argument",
+                span,
+                "templatefile's vars must be an object or map.",
+            ));
         };
         let ctx = self.scope.func_context();
         let full = ctx.base_dir.join(path);
-        let text = std::fs::read_to_string(&full).map_err(|e| err("invalid_function_argument", "Invalid function argument", span, format!("Call to function \"templatefile\" failed: no file exists at {}: {e}.", full.display())))?;
-        let template = plcli_syntax::hcl_edit::parser::parse_template(&text)
-            .map_err(|e| err("invalid_function_argument", "Invalid template", span, format!("Call to function \"templatefile\" failed: {}: {}", full.display(), e.message())))?;
+        let text = std::fs::read_to_string(&full).map_err(|e| {
+            err(
+                "invalid_function_argument",
+                "Invalid function argument",
+                span,
+                format!("Call to function \"templatefile\" failed: no file exists at {}: {e}.", full.display()),
+            )
+        })?;
+        let template = plcli_syntax::hcl_edit::parser::parse_template(&text).map_err(|e| {
+            err(
+                "invalid_function_argument",
+                "Invalid template",
+                span,
+                format!("Call to function \"templatefile\" failed: {}: {}", full.display(), e.message()),
+            )
+        })?;
         let locals: Vec<(String, Value)> = vars.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
         let mut inner = Evaluator { file: self.file, scope: &TemplateScope, locals };
         let elements: Vec<&Element> = template.iter().collect();
@@ -564,7 +693,12 @@ impl<'a> Evaluator<'a> {
                                 None
                             }
                             other => {
-                                return Err(err("invalid_condition", "Incorrect condition type", self.span(&ifd.if_expr.cond_expr), format!("The condition expression must be of type bool, not {}.", other.type_name())))
+                                return Err(err(
+                                    "invalid_condition",
+                                    "Incorrect condition type",
+                                    self.span(&ifd.if_expr.cond_expr),
+                                    format!("The condition expression must be of type bool, not {}.", other.type_name()),
+                                ))
                             }
                         };
                         if let Some(t) = branch {
@@ -586,10 +720,19 @@ impl<'a> Evaluator<'a> {
                                 *unknown = true;
                                 Vec::new()
                             }
-                            Value::List(v) | Value::Tuple(v) => v.into_iter().enumerate().map(|(i, x)| (Value::Number(i as f64), x)).collect(),
+                            Value::List(v) | Value::Tuple(v) => {
+                                v.into_iter().enumerate().map(|(i, x)| (Value::Number(i as f64), x)).collect()
+                            }
                             Value::Set(v) => v.into_iter().map(|x| (x.clone(), x)).collect(),
                             Value::Map(m) | Value::Object(m) => m.into_iter().map(|(k, x)| (Value::String(k), x)).collect(),
-                            other => return Err(err("iteration_over_non_iterable", "Iteration over non-iterable value", self.span(&fd.for_expr.collection_expr), format!("A value of type {} cannot be used in a template for directive.", other.type_name()))),
+                            other => {
+                                return Err(err(
+                                    "iteration_over_non_iterable",
+                                    "Iteration over non-iterable value",
+                                    self.span(&fd.for_expr.collection_expr),
+                                    format!("A value of type {} cannot be used in a template for directive.", other.type_name()),
+                                ))
+                            }
                         };
                         let base = self.locals.len();
                         let els: Vec<&Element> = fd.for_expr.template.iter().collect();
@@ -622,12 +765,22 @@ impl<'a> Evaluator<'a> {
         match v {
             Value::Unknown => *unknown = true,
             Value::Null => {
-                return Err(err("invalid_template_interpolation", "Invalid template interpolation value", self.span(expr), "The expression result is null. Cannot include a null value in a string template."))
+                return Err(err(
+                    "invalid_template_interpolation",
+                    "Invalid template interpolation value",
+                    self.span(expr),
+                    "The expression result is null. Cannot include a null value in a string template.",
+                ))
             }
             other => match other.to_template_string() {
                 Some(s) => out.push_str(&s),
                 None => {
-                    return Err(err("invalid_template_interpolation", "Invalid template interpolation value", self.span(expr), format!("Cannot include the given value in a string template: string required, but have {}.", other.type_name())))
+                    return Err(err(
+                        "invalid_template_interpolation",
+                        "Invalid template interpolation value",
+                        self.span(expr),
+                        format!("Cannot include the given value in a string template: string required, but have {}.", other.type_name()),
+                    ))
                 }
             },
         }
@@ -667,11 +820,27 @@ fn unify_conditional(chosen: Value, other: &Value) -> Result<Value, String> {
     match (prim(&chosen), prim(other)) {
         (Some(a), Some(b)) if a == b => Ok(chosen),
         (Some(0), Some(_)) | (Some(_), Some(0)) => Ok(stringify(chosen)),
-        (Some(_), Some(_)) => Err(format!("The true and false result expressions must have consistent types: {} and {}.", chosen.type_name(), other.type_name())),
+        (Some(_), Some(_)) => Err(format!(
+            "The true and false result expressions must have consistent types: {} and {}.",
+            chosen.type_name(),
+            other.type_name()
+        )),
         _ => match (&chosen, other) {
             // [1] vs ["a"]: one list of strings; {a = 1} vs {b = "x"}: one map of strings.
-            (c, o) if c.is_seq() && o.is_seq() && has_string(o) && !has_string(c) && c.as_seq().is_some_and(|s| s.iter().all(|x| prim(x).is_some())) => Ok(stringify(chosen)),
-            (Value::Object(cm), Value::Object(om)) if cm.keys().ne(om.keys()) && (has_string(other) || has_string(&chosen)) && cm.values().all(|x| prim(x).is_some()) => Ok(stringify(chosen)),
+            (c, o)
+                if c.is_seq()
+                    && o.is_seq()
+                    && has_string(o)
+                    && !has_string(c)
+                    && c.as_seq().is_some_and(|s| s.iter().all(|x| prim(x).is_some())) =>
+            {
+                Ok(stringify(chosen))
+            }
+            (Value::Object(cm), Value::Object(om))
+                if cm.keys().ne(om.keys()) && (has_string(other) || has_string(&chosen)) && cm.values().all(|x| prim(x).is_some()) =>
+            {
+                Ok(stringify(chosen))
+            }
             _ => Ok(chosen),
         },
     }
@@ -691,7 +860,12 @@ struct TemplateScope;
 
 impl Scope for TemplateScope {
     fn lookup(&self, subject: &Subject, span: Span) -> Result<Value, Diagnostic> {
-        Err(err("invalid_template_reference", "Invalid reference in template", span, format!("{} is not available in a template: only the variables passed to templatefile are.", subject.address())))
+        Err(err(
+            "invalid_template_reference",
+            "Invalid reference in template",
+            span,
+            format!("{} is not available in a template: only the variables passed to templatefile are.", subject.address()),
+        ))
     }
 }
 
@@ -808,8 +982,23 @@ fn binary(op: BinaryOperator, lhs: Value, rhs: Value) -> Result<Value, (Side, St
             })
         }
         And | Or => {
-            let l = if lhs.is_unknown() { None } else { Some(to_bool(&lhs).ok_or((Side::Left, format!("Unsuitable value for left operand: bool required, but have {}.", lhs.type_name())))?) };
-            let r = if rhs.is_unknown() { None } else { Some(to_bool(&rhs).ok_or((Side::Right, format!("Unsuitable value for right operand: bool required, but have {}.", rhs.type_name())))?) };
+            let l = if lhs.is_unknown() {
+                None
+            } else {
+                Some(
+                    to_bool(&lhs)
+                        .ok_or((Side::Left, format!("Unsuitable value for left operand: bool required, but have {}.", lhs.type_name())))?,
+                )
+            };
+            let r =
+                if rhs.is_unknown() {
+                    None
+                } else {
+                    Some(to_bool(&rhs).ok_or((
+                        Side::Right,
+                        format!("Unsuitable value for right operand: bool required, but have {}.", rhs.type_name()),
+                    ))?)
+                };
             Ok(match (op, l, r) {
                 (And, Some(false), _) | (And, _, Some(false)) => Value::Bool(false),
                 (Or, Some(true), _) | (Or, _, Some(true)) => Value::Bool(true),
@@ -821,8 +1010,10 @@ fn binary(op: BinaryOperator, lhs: Value, rhs: Value) -> Result<Value, (Side, St
             if lhs.is_unknown() || rhs.is_unknown() {
                 return Ok(Value::Unknown);
             }
-            let l = to_number(&lhs).ok_or((Side::Left, format!("Unsuitable value for left operand: a number is required, but have {}.", lhs.type_name())))?;
-            let r = to_number(&rhs).ok_or((Side::Right, format!("Unsuitable value for right operand: a number is required, but have {}.", rhs.type_name())))?;
+            let l = to_number(&lhs)
+                .ok_or((Side::Left, format!("Unsuitable value for left operand: a number is required, but have {}.", lhs.type_name())))?;
+            let r = to_number(&rhs)
+                .ok_or((Side::Right, format!("Unsuitable value for right operand: a number is required, but have {}.", rhs.type_name())))?;
             Ok(match op {
                 Plus => Value::Number(l + r),
                 Minus => Value::Number(l - r),
@@ -896,8 +1087,14 @@ mod tests {
     #[test]
     fn for_expressions() {
         assert_eq!(ev("[for s in var.list : \"${s}!\" if s != \"b\"]").unwrap(), Value::Tuple(vec![Value::string("a!")]));
-        assert_eq!(ev("{for i, s in var.list : s => i}").unwrap(), Value::Object([("a".to_string(), Value::Number(0.0)), ("b".to_string(), Value::Number(1.0))].into_iter().collect()));
-        assert_eq!(ev("{for s in [\"a\", \"a\"] : s => 1...}").unwrap(), Value::Object([("a".to_string(), Value::Tuple(vec![Value::Number(1.0), Value::Number(1.0)]))].into_iter().collect()));
+        assert_eq!(
+            ev("{for i, s in var.list : s => i}").unwrap(),
+            Value::Object([("a".to_string(), Value::Number(0.0)), ("b".to_string(), Value::Number(1.0))].into_iter().collect())
+        );
+        assert_eq!(
+            ev("{for s in [\"a\", \"a\"] : s => 1...}").unwrap(),
+            Value::Object([("a".to_string(), Value::Tuple(vec![Value::Number(1.0), Value::Number(1.0)]))].into_iter().collect())
+        );
         assert_eq!(ev("{for s in [\"a\", \"a\"] : s => 1}").unwrap_err().code, "duplicate_object_key");
     }
 

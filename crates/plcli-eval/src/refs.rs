@@ -18,7 +18,11 @@ pub enum Subject {
     Local(String),
     /// `module.NAME`; the output read, when the reference names one.
     Module(String),
-    Resource { mode: ResourceMode, ty: String, name: String },
+    Resource {
+        mode: ResourceMode,
+        ty: String,
+        name: String,
+    },
     CountIndex,
     EachKey,
     EachValue,
@@ -66,12 +70,7 @@ pub struct Reference {
 /// error for malformed references (`var` alone, `data.x` without a name, ...). Returns
 /// `Ok(None)` for identifiers that are not references (for-expression variables are handled
 /// by the caller).
-pub fn subject_of(
-    file: FileId,
-    root: &str,
-    root_span: Span,
-    ops: &[&TraversalOperator],
-) -> Result<Option<(Subject, usize)>, Diagnostic> {
+pub fn subject_of(file: FileId, root: &str, root_span: Span, ops: &[&TraversalOperator]) -> Result<Option<(Subject, usize)>, Diagnostic> {
     let attr = |i: usize| -> Option<&str> {
         match ops.get(i) {
             Some(TraversalOperator::GetAttr(id)) => Some(id.as_str()),
@@ -173,11 +172,15 @@ impl Walker {
                 let span = if used == 0 { root_span } else { root_span.to(op_spans[used - 1]) };
                 // The attribute read from a resource: skip one index step (count/for_each).
                 let mut i = used;
-                if matches!(subject, Subject::Resource { .. }) && matches!(ops.get(i), Some(TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_))) {
+                if matches!(subject, Subject::Resource { .. })
+                    && matches!(ops.get(i), Some(TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_)))
+                {
                     i += 1;
                 }
                 let attr = match (ops.get(i), op_spans.get(i)) {
-                    (Some(TraversalOperator::GetAttr(id)), Some(sp)) if matches!(subject, Subject::Resource { .. } | Subject::Module(_)) => {
+                    (Some(TraversalOperator::GetAttr(id)), Some(sp))
+                        if matches!(subject, Subject::Resource { .. } | Subject::Module(_)) =>
+                    {
                         Some((id.as_str().to_string(), *sp))
                     }
                     _ => None,

@@ -23,7 +23,12 @@ fn invalid(file: FileId, expr: &Expression, detail: &str) -> Diagnostic {
 }
 
 /// Returns the type, whether it was `optional(...)`, and the optional default.
-fn parse(file: FileId, expr: &Expression, in_object: bool, warnings: &mut Vec<Diagnostic>) -> Result<(Type, bool, Option<Value>), Diagnostic> {
+fn parse(
+    file: FileId,
+    expr: &Expression,
+    in_object: bool,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<(Type, bool, Option<Value>), Diagnostic> {
     match expr {
         Expression::Variable(v) => {
             let t = match v.as_str() {

@@ -189,7 +189,10 @@ fn eval_body_with(
             continue;
         }
         for c in conds {
-            let applies = c.when.iter().all(|(k, vals)| attrs.get(k).is_some_and(|v| vals.iter().any(|w| Value::from_json(w).equals(v) == Some(true))));
+            let applies = c
+                .when
+                .iter()
+                .all(|(k, vals)| attrs.get(k).is_some_and(|v| vals.iter().any(|w| Value::from_json(w).equals(v) == Some(true))));
             if applies {
                 let ty = schema.attributes[name].ty();
                 attrs.insert(name.clone(), ty.convert(&Value::from_json(&c.value)).unwrap_or_else(|_| Value::from_json(&c.value)));
@@ -273,7 +276,11 @@ fn expand_dynamic(
 ) {
     let header = span_of(file, &b.ident);
     let Some(label) = b.labels.first().map(|l| l.as_str().to_string()) else {
-        diags.push(Diagnostic::error("invalid_block_labels", "Missing label for dynamic block").with_span(header).with_detail("A dynamic block needs one label: the type of block to generate."));
+        diags.push(
+            Diagnostic::error("invalid_block_labels", "Missing label for dynamic block")
+                .with_span(header)
+                .with_detail("A dynamic block needs one label: the type of block to generate."),
+        );
         return;
     };
     let nested = match schema {
@@ -300,16 +307,32 @@ fn expand_dynamic(
             Structure::Attribute(a) if a.key.as_str() == "for_each" => for_each = Some(&a.value),
             Structure::Attribute(a) if a.key.as_str() == "iterator" => match &a.value {
                 Expression::Variable(v) => iterator = v.as_str().to_string(),
-                other => diags.push(Diagnostic::error("invalid_dynamic_iterator", "Invalid dynamic iterator name").with_span(span_of(file, other)).with_detail("The iterator must be a plain name.")),
+                other => diags.push(
+                    Diagnostic::error("invalid_dynamic_iterator", "Invalid dynamic iterator name")
+                        .with_span(span_of(file, other))
+                        .with_detail("The iterator must be a plain name."),
+                ),
             },
             Structure::Attribute(a) if a.key.as_str() == "labels" => {}
             Structure::Block(c) if c.ident.as_str() == "content" => content = Some(c),
-            Structure::Attribute(a) => diags.push(Diagnostic::error("unsupported_argument", "Unsupported argument").with_span(span_of(file, &a.key)).with_detail(format!("An argument named \"{}\" is not expected in a dynamic block.", a.key.as_str()))),
-            Structure::Block(c) => diags.push(Diagnostic::error("unsupported_block_type", "Unsupported block type").with_span(span_of(file, &c.ident)).with_detail("A dynamic block contains only for_each, iterator, labels and one content block.")),
+            Structure::Attribute(a) => diags.push(
+                Diagnostic::error("unsupported_argument", "Unsupported argument")
+                    .with_span(span_of(file, &a.key))
+                    .with_detail(format!("An argument named \"{}\" is not expected in a dynamic block.", a.key.as_str())),
+            ),
+            Structure::Block(c) => diags.push(
+                Diagnostic::error("unsupported_block_type", "Unsupported block type")
+                    .with_span(span_of(file, &c.ident))
+                    .with_detail("A dynamic block contains only for_each, iterator, labels and one content block."),
+            ),
         }
     }
     let (Some(for_each), Some(content)) = (for_each, content) else {
-        diags.push(Diagnostic::error("missing_required_argument", "Incomplete dynamic block").with_span(header).with_detail("A dynamic block needs a for_each argument and a content block."));
+        diags.push(
+            Diagnostic::error("missing_required_argument", "Incomplete dynamic block")
+                .with_span(header)
+                .with_detail("A dynamic block needs a for_each argument and a content block."),
+        );
         return;
     };
     let coll = match eval_expr(ev, for_each, iterators) {
@@ -329,7 +352,11 @@ fn expand_dynamic(
         Value::Set(v) => v.into_iter().map(|x| (x.clone(), x)).collect(),
         Value::Map(m) | Value::Object(m) => m.into_iter().map(|(k, x)| (Value::String(k), x)).collect(),
         other => {
-            diags.push(Diagnostic::error("invalid_dynamic_for_each", "Invalid dynamic for_each value").with_span(span_of(file, for_each)).with_detail(format!("Cannot use a {} value in for_each. An iterable collection is required.", other.type_name())));
+            diags.push(
+                Diagnostic::error("invalid_dynamic_for_each", "Invalid dynamic for_each value")
+                    .with_span(span_of(file, for_each))
+                    .with_detail(format!("Cannot use a {} value in for_each. An iterable collection is required.", other.type_name())),
+            );
             return;
         }
     };
@@ -389,7 +416,16 @@ fn attr_as_block_schema(ty: &plcli_lang::Type) -> Option<BlockSchema> {
         let cty = type_to_cty(&a.ty);
         schema.attributes.insert(
             name.clone(),
-            plcli_aws::Attribute { cty, required: false, optional: true, computed: false, force_new: false, sensitive: false, deprecated: false, default: None },
+            plcli_aws::Attribute {
+                cty,
+                required: false,
+                optional: true,
+                computed: false,
+                force_new: false,
+                sensitive: false,
+                deprecated: false,
+                default: None,
+            },
         );
     }
     Some(schema)

@@ -21,4 +21,7 @@ mod walk;
 
 pub use body::{eval_body, BodyMode};
 pub use providers::{caller_for, default_caller, simulation, Caller, SimAccount, Simulation};
-pub use walk::{type_rank, walk, DefaultHook, Evaluation, InstanceHook, InstanceKey, InstanceRecord, ModInst, PlcliAttr, PlcliValue, WalkContext, WalkMode, WalkOptions};
+pub use walk::{
+    type_rank, walk, DefaultHook, Evaluation, InstanceHook, InstanceKey, InstanceRecord, ModInst, PlcliAttr, PlcliValue, WalkContext,
+    WalkMode, WalkOptions,
+};

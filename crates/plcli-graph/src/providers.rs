@@ -75,7 +75,10 @@ pub fn simulation(plcli: &[PlcliValue], diags: &mut Diagnostics) -> Simulation {
         sim.profiles = string_map(&a.value);
         for (p, acct) in &sim.profiles {
             if !is_account_id(acct) {
-                diags.push(bad_account(acct, a.span).with_detail(format!("The profile \"{p}\" maps to \"{acct}\", which is not a 12-digit AWS account ID.")));
+                diags.push(
+                    bad_account(acct, a.span)
+                        .with_detail(format!("The profile \"{p}\" maps to \"{acct}\", which is not a 12-digit AWS account ID.")),
+                );
             }
         }
     }
@@ -96,9 +99,12 @@ pub fn simulation(plcli: &[PlcliValue], diags: &mut Diagnostics) -> Simulation {
                 let known_ids: Vec<&str> = plcli_aws::REGIONS.iter().flat_map(|r| r.az_ids.iter().copied()).collect();
                 if !known_ids.contains(&az_id.as_str()) {
                     diags.push(
-                        Diagnostic::error("invalid_az_id", format!("Unknown AZ ID \"{az_id}\" for {name}"))
-                            .with_span(a.span)
-                            .with_detail(format!("AZ IDs look like use1-az1; {region} has {}.", plcli_aws::region_az_ids(&region).unwrap_or(&[]).join(", "))),
+                        Diagnostic::error("invalid_az_id", format!("Unknown AZ ID \"{az_id}\" for {name}")).with_span(a.span).with_detail(
+                            format!(
+                                "AZ IDs look like use1-az1; {region} has {}.",
+                                plcli_aws::region_az_ids(&region).unwrap_or(&[]).join(", ")
+                            ),
+                        ),
                     );
                 }
             }
@@ -108,7 +114,9 @@ pub fn simulation(plcli: &[PlcliValue], diags: &mut Diagnostics) -> Simulation {
                     diags.push(
                         Diagnostic::error("invalid_az_id", format!("Two AZ names map to {az_id} in account {id}"))
                             .with_span(a.span)
-                            .with_detail(format!("{other} and {name} both map to {az_id}; in AWS each AZ name of an account is a different zone.")),
+                            .with_detail(format!(
+                                "{other} and {name} both map to {az_id}; in AWS each AZ name of an account is a different zone."
+                            )),
                     );
                 }
             }
@@ -120,7 +128,11 @@ pub fn simulation(plcli: &[PlcliValue], diags: &mut Diagnostics) -> Simulation {
                         Some(n) if n >= 0.0 => {
                             acct.quotas.insert(k.clone(), n);
                         }
-                        _ => diags.push(Diagnostic::error("invalid_quota", format!("Invalid value for quota \"{k}\"")).with_span(a.span).with_detail("Quota values are non-negative numbers.")),
+                        _ => diags.push(
+                            Diagnostic::error("invalid_quota", format!("Invalid value for quota \"{k}\""))
+                                .with_span(a.span)
+                                .with_detail("Quota values are non-negative numbers."),
+                        ),
                     }
                 }
             }
@@ -131,9 +143,10 @@ pub fn simulation(plcli: &[PlcliValue], diags: &mut Diagnostics) -> Simulation {
 }
 
 fn unknown_region(r: &str, span: Span) -> Diagnostic {
-    Diagnostic::error("unknown_region", format!("Region \"{r}\" is not simulated"))
-        .with_span(span)
-        .with_detail(format!("plcli simulates these regions: {}.", plcli_aws::REGIONS.iter().map(|r| r.name).collect::<Vec<_>>().join(", ")))
+    Diagnostic::error("unknown_region", format!("Region \"{r}\" is not simulated")).with_span(span).with_detail(format!(
+        "plcli simulates these regions: {}.",
+        plcli_aws::REGIONS.iter().map(|r| r.name).collect::<Vec<_>>().join(", ")
+    ))
 }
 
 fn bad_account(acct: &str, span: Span) -> Diagnostic {
@@ -171,7 +184,10 @@ pub fn caller_for(key: &str, config: &Value, sim: &Simulation, span: (FileId, Sp
         }
         None => sim.region.clone().unwrap_or_else(|| "us-east-1".into()),
     };
-    let role_arn = get("assume_role").as_seq().and_then(|s| s.first().cloned()).and_then(|r| r.get_attr("role_arn").and_then(|a| a.as_str().map(str::to_string)));
+    let role_arn = get("assume_role")
+        .as_seq()
+        .and_then(|s| s.first().cloned())
+        .and_then(|r| r.get_attr("role_arn").and_then(|a| a.as_str().map(str::to_string)));
     let profile = get("profile").as_str().map(str::to_string);
     let allowed = get("allowed_account_ids").as_seq().and_then(|s| s.first().and_then(|v| v.as_str().map(str::to_string)));
     let account = allowed
@@ -180,7 +196,11 @@ pub fn caller_for(key: &str, config: &Value, sim: &Simulation, span: (FileId, Sp
         .or_else(|| sim.default_account.clone())
         .unwrap_or_else(|| "123456789012".into());
     let principal = role_arn.unwrap_or_else(|| format!("arn:aws:iam::{account}:root"));
-    let default_tags = get("default_tags").as_seq().and_then(|s| s.first().cloned()).map(|t| string_map(t.get_attr("tags").unwrap_or(&Value::Null))).unwrap_or_default();
+    let default_tags = get("default_tags")
+        .as_seq()
+        .and_then(|s| s.first().cloned())
+        .map(|t| string_map(t.get_attr("tags").unwrap_or(&Value::Null)))
+        .unwrap_or_default();
     Caller { key: key.to_string(), region, account, principal, profile, default_tags, span: Some(span) }
 }
 

@@ -96,6 +96,12 @@ pub struct InstanceRecord {
 /// Decides what a resource instance looks like to references.
 pub trait InstanceHook {
     fn instance_value(&mut self, record: &InstanceRecord, schema: Option<&BlockSchema>, ctx: &WalkContext) -> Value;
+
+    /// Whether [`Evaluation::instances`] should keep every record; a walk whose caller only
+    /// needs the hook's effects (apply) says no, and each record is dropped once evaluated.
+    fn keep_instances(&self) -> bool {
+        true
+    }
 }
 
 /// What the walk knows when it reaches an instance: the callers (provider configurations)
@@ -179,11 +185,21 @@ enum NodeKey {
 /// allowed principals and DNS, interface endpoints, accepters, everything else.
 pub fn type_rank(ty: &str) -> u8 {
     match ty {
-        "aws_vpc" | "aws_subnet" | "aws_security_group" | "aws_default_security_group" | "aws_security_group_rule" | "aws_vpc_security_group_ingress_rule"
-        | "aws_vpc_security_group_egress_rule" | "aws_instance" | "aws_network_interface" => 0,
+        "aws_vpc"
+        | "aws_subnet"
+        | "aws_security_group"
+        | "aws_default_security_group"
+        | "aws_security_group_rule"
+        | "aws_vpc_security_group_ingress_rule"
+        | "aws_vpc_security_group_egress_rule"
+        | "aws_instance"
+        | "aws_network_interface" => 0,
         t if t.starts_with("aws_lb") || t.starts_with("aws_alb") => 1,
         "aws_vpc_endpoint_service" => 2,
-        "aws_vpc_endpoint_service_allowed_principal" | "aws_route53_zone" | "aws_route53_record" | "aws_vpc_endpoint_service_private_dns_verification" => 3,
+        "aws_vpc_endpoint_service_allowed_principal"
+        | "aws_route53_zone"
+        | "aws_route53_record"
+        | "aws_vpc_endpoint_service_private_dns_verification" => 3,
         "aws_vpc_endpoint" | "aws_vpc_endpoint_subnet_association" | "aws_vpc_endpoint_security_group_association" => 4,
         "aws_vpc_endpoint_connection_accepter" | "aws_vpc_endpoint_connection_notification" => 5,
         _ => 6,
@@ -226,7 +242,9 @@ impl Expansion {
     fn keys(&self) -> Vec<(InstanceKey, Each)> {
         match self {
             Expansion::Single => vec![(InstanceKey::None, Each::default())],
-            Expansion::Count(n) => (0..*n).map(|i| (InstanceKey::Int(i), Each { count_index: Some(Value::Number(i as f64)), each: None })).collect(),
+            Expansion::Count(n) => {
+                (0..*n).map(|i| (InstanceKey::Int(i), Each { count_index: Some(Value::Number(i as f64)), each: None })).collect()
+            }
             Expansion::ForEach(items) => items
                 .iter()
                 .map(|(k, v)| (InstanceKey::Str(k.clone()), Each { count_index: None, each: Some((Value::String(k.clone()), v.clone())) }))
@@ -322,7 +340,8 @@ pub fn walk(root: &Module, opts: &WalkOptions<'_>, hook: &mut dyn InstanceHook) 
     let order = {
         use std::cmp::Reverse;
         use std::collections::BinaryHeap;
-        let mut indegree: Vec<usize> = graph.node_indices().map(|i| graph.neighbors_directed(i, petgraph::Direction::Incoming).count()).collect();
+        let mut indegree: Vec<usize> =
+            graph.node_indices().map(|i| graph.neighbors_directed(i, petgraph::Direction::Incoming).count()).collect();
         let mut ready: BinaryHeap<Reverse<(u8, String, usize)>> = BinaryHeap::new();
         for i in graph.node_indices() {
             if indegree[i.index()] == 0 {
@@ -505,9 +524,10 @@ impl<'a> Walker<'a> {
                 if let ModuleSource::Loaded(child) = &c.module {
                     for (arg, sp, _) in &c.args {
                         if !child.variables.contains_key(arg) {
-                            let mut d = Diagnostic::error("unsupported_argument", "Unsupported argument")
-                                .with_span(*sp)
-                                .with_detail(format!("An argument named \"{arg}\" is not expected here: module \"{n}\" declares no variable of that name."));
+                            let mut d =
+                                Diagnostic::error("unsupported_argument", "Unsupported argument").with_span(*sp).with_detail(format!(
+                                    "An argument named \"{arg}\" is not expected here: module \"{n}\" declares no variable of that name."
+                                ));
                             if let Some(s) = did_you_mean(arg, child.variables.keys().map(String::as_str)) {
                                 d = d.with_help(format!("did you mean `{s}`?"));
                             }
@@ -519,7 +539,9 @@ impl<'a> Walker<'a> {
                             self.diags.push(
                                 Diagnostic::error("missing_required_argument", "Missing required argument")
                                     .with_span(c.span)
-                                    .with_detail(format!("The argument \"{vn}\" is required by module \"{n}\", but no definition was found."))
+                                    .with_detail(format!(
+                                        "The argument \"{vn}\" is required by module \"{n}\", but no definition was found."
+                                    ))
                                     .with_help(format!("add `{vn} = ...` to the module block")),
                             );
                         }
@@ -601,9 +623,11 @@ impl<'a> Walker<'a> {
         let m = self.module(path);
         let undeclared = |kind: &str, name: &str, candidates: Vec<&str>, declare: &str| {
             let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) { "An" } else { "A" };
-            let mut d = Diagnostic::error("undeclared_reference", format!("Reference to undeclared {kind}"))
-                .with_span(span)
-                .with_detail(format!("{article} {kind} named \"{name}\" has not been declared{}.", if path.is_empty() { String::new() } else { format!(" in module.{}", path.join(".module.")) }));
+            let mut d =
+                Diagnostic::error("undeclared_reference", format!("Reference to undeclared {kind}")).with_span(span).with_detail(format!(
+                    "{article} {kind} named \"{name}\" has not been declared{}.",
+                    if path.is_empty() { String::new() } else { format!(" in module.{}", path.join(".module.")) }
+                ));
             d = match did_you_mean(name, candidates) {
                 Some(s) => d.with_help(format!("did you mean `{s}`?")),
                 None => d.with_help(declare.to_string()),
@@ -615,14 +639,24 @@ impl<'a> Walker<'a> {
                 if m.variables.contains_key(n) {
                     return vec![NodeKey::Var(path.clone(), n.clone())];
                 }
-                let d = undeclared("input variable", n, m.variables.keys().map(String::as_str).collect(), &format!("declare it: variable \"{n}\" {{}}"));
+                let d = undeclared(
+                    "input variable",
+                    n,
+                    m.variables.keys().map(String::as_str).collect(),
+                    &format!("declare it: variable \"{n}\" {{}}"),
+                );
                 self.diags.push(d);
             }
             Subject::Local(n) => {
                 if m.locals.contains_key(n) {
                     return vec![NodeKey::Local(path.clone(), n.clone())];
                 }
-                let d = undeclared("local value", n, m.locals.keys().map(String::as_str).collect(), &format!("define it in a locals block: {n} = ..."));
+                let d = undeclared(
+                    "local value",
+                    n,
+                    m.locals.keys().map(String::as_str).collect(),
+                    &format!("define it in a locals block: {n} = ..."),
+                );
                 self.diags.push(d);
             }
             Subject::Resource { mode, ty, name } => {
@@ -634,7 +668,10 @@ impl<'a> Walker<'a> {
                 let wanted = subject.address();
                 let mut d = Diagnostic::error("undeclared_reference", format!("Reference to undeclared {kind}"))
                     .with_span(span)
-                    .with_detail(format!("A {kind} \"{ty}\" \"{name}\" has not been declared in {}.", if path.is_empty() { "the root module".to_string() } else { format!("module.{}", path.join(".module.")) }));
+                    .with_detail(format!(
+                        "A {kind} \"{ty}\" \"{name}\" has not been declared in {}.",
+                        if path.is_empty() { "the root module".to_string() } else { format!("module.{}", path.join(".module.")) }
+                    ));
                 if let Some(s) = did_you_mean(&wanted, addrs.iter().map(String::as_str)) {
                     d = d.with_help(format!("did you mean `{s}`?"));
                 }
@@ -642,7 +679,12 @@ impl<'a> Walker<'a> {
             }
             Subject::Module(n) => {
                 let Some(call) = m.calls.get(n) else {
-                    let d = undeclared("module", n, m.calls.keys().map(String::as_str).collect(), &format!("declare it: module \"{n}\" {{ source = \"./...\" }}"));
+                    let d = undeclared(
+                        "module",
+                        n,
+                        m.calls.keys().map(String::as_str).collect(),
+                        &format!("declare it: module \"{n}\" {{ source = \"./...\" }}"),
+                    );
                     self.diags.push(d);
                     return Vec::new();
                 };
@@ -658,16 +700,19 @@ impl<'a> Walker<'a> {
                                 }
                                 // Indexing a counted module first ("module.x[0].out") has no
                                 // attr here; an unknown output is reported during evaluation.
-                                let mut d = Diagnostic::error("unsupported_attribute", "Unsupported attribute")
-                                    .with_span(*sp)
-                                    .with_detail(format!("This object does not have an attribute named \"{out}\": module \"{n}\" has no output of that name."));
+                                let mut d = Diagnostic::error("unsupported_attribute", "Unsupported attribute").with_span(*sp).with_detail(
+                                    format!(
+                                    "This object does not have an attribute named \"{out}\": module \"{n}\" has no output of that name."
+                                ),
+                                );
                                 if let Some(s) = did_you_mean(out, child.outputs.keys().map(String::as_str)) {
                                     d = d.with_help(format!("did you mean `{s}`?"));
                                 }
                                 self.diags.push(d);
                             }
                             None => {
-                                let mut v: Vec<NodeKey> = child.outputs.keys().map(|o| NodeKey::Output(child_path.clone(), o.clone())).collect();
+                                let mut v: Vec<NodeKey> =
+                                    child.outputs.keys().map(|o| NodeKey::Output(child_path.clone(), o.clone())).collect();
                                 v.push(NodeKey::Call(path.clone(), n.clone()));
                                 return v;
                             }
@@ -739,7 +784,15 @@ impl<'a> Walker<'a> {
                 let is_aws = p.name == "aws" || root.required_providers.get(&p.name).is_some_and(|s| s.ends_with("hashicorp/aws"));
                 let scope = self.scope(&inst, &path, Each::default());
                 let mut diags = Diagnostics::new();
-                let v = eval_body(p.file, &p.body, if is_aws { Some(&Schemas::get().provider) } else { None }, &scope, &format!("provider \"{}\"", p.name), p.span, &mut diags);
+                let v = eval_body(
+                    p.file,
+                    &p.body,
+                    if is_aws { Some(&Schemas::get().provider) } else { None },
+                    &scope,
+                    &format!("provider \"{}\"", p.name),
+                    p.span,
+                    &mut diags,
+                );
                 drop(scope);
                 if is_aws {
                     let caller = crate::providers::caller_for(k, &v, &self.ctx.simulation, (p.file, p.span), &mut diags);
@@ -832,7 +885,10 @@ impl<'a> Walker<'a> {
                                 self.diags.push(
                                     Diagnostic::error("invalid_variable_value", format!("Invalid value for input variable \"{name}\""))
                                         .with_span(span_of(call.file, e))
-                                        .with_detail(format!("The given value is not suitable for module.{}'s variable \"{name}\": {m}.", path.join(".module.")))
+                                        .with_detail(format!(
+                                            "The given value is not suitable for module.{}'s variable \"{name}\": {m}.",
+                                            path.join(".module.")
+                                        ))
                                         .with_help(format!("the variable's type is {}", var.ty)),
                                 );
                                 Value::Unknown
@@ -881,7 +937,14 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn expansion(&mut self, inst: &ModInst, path: &ModPath, file: FileId, count: Option<&Expression>, for_each: Option<&Expression>) -> Expansion {
+    fn expansion(
+        &mut self,
+        inst: &ModInst,
+        path: &ModPath,
+        file: FileId,
+        count: Option<&Expression>,
+        for_each: Option<&Expression>,
+    ) -> Expansion {
         if let Some(e) = count {
             let v = self.eval_in(inst, path, Each::default(), file, e);
             let span = span_of(file, e);
@@ -890,15 +953,16 @@ impl<'a> Walker<'a> {
                 Value::Number(n) if n >= 0.0 && n.fract() == 0.0 && n < 1e7 => Expansion::Count(n as usize),
                 Value::String(ref s) if s.parse::<usize>().is_ok() => Expansion::Count(s.parse().unwrap_or(0)),
                 other => {
-                    self.diags.push(
-                        Diagnostic::error("invalid_count", "Invalid count argument")
-                            .with_span(span)
-                            .with_detail(match other {
-                                Value::Number(n) => format!("The given \"count\" argument value is unsuitable: must be a whole number not less than zero, not {}.", format_number(n)),
-                                Value::Null => "The given \"count\" argument value is null. An integer is required.".into(),
-                                o => format!("The given \"count\" argument value is unsuitable: number required, but have {}.", o.type_name()),
-                            }),
-                    );
+                    self.diags.push(Diagnostic::error("invalid_count", "Invalid count argument").with_span(span).with_detail(
+                        match other {
+                            Value::Number(n) => format!(
+                                "The given \"count\" argument value is unsuitable: must be a whole number not less than zero, not {}.",
+                                format_number(n)
+                            ),
+                            Value::Null => "The given \"count\" argument value is null. An integer is required.".into(),
+                            o => format!("The given \"count\" argument value is unsuitable: number required, but have {}.", o.type_name()),
+                        },
+                    ));
                     Expansion::Unknown
                 }
             };
@@ -1035,8 +1099,20 @@ impl<'a> Walker<'a> {
                     self.diags.push(
                         Diagnostic::error("undefined_provider", format!("Provider configuration not present: {key}"))
                             .with_span(r.provider.as_ref().map(|p| p.span).unwrap_or(r.span))
-                            .with_detail(format!("{} refers to the provider configuration {key}, which is not declared{}.", r.address(), if path.is_empty() { String::new() } else { " or passed to this module with providers = { ... }".to_string() }))
-                            .with_help(format!("add provider \"{}\" {{ alias = \"{}\" }}", key.split('.').next().unwrap_or("aws"), key.split('.').nth(1).unwrap_or(""))),
+                            .with_detail(format!(
+                                "{} refers to the provider configuration {key}, which is not declared{}.",
+                                r.address(),
+                                if path.is_empty() {
+                                    String::new()
+                                } else {
+                                    " or passed to this module with providers = { ... }".to_string()
+                                }
+                            ))
+                            .with_help(format!(
+                                "add provider \"{}\" {{ alias = \"{}\" }}",
+                                key.split('.').next().unwrap_or("aws"),
+                                key.split('.').nth(1).unwrap_or("")
+                            )),
                     );
                 }
                 r.provider_key()
@@ -1058,7 +1134,9 @@ impl<'a> Walker<'a> {
             .iter()
             .map(|s| match s {
                 Structure::Attribute(a) => a.key.as_str().to_string(),
-                Structure::Block(b) if b.ident.as_str() == "dynamic" => b.labels.first().map(|l| l.as_str().to_string()).unwrap_or_default(),
+                Structure::Block(b) if b.ident.as_str() == "dynamic" => {
+                    b.labels.first().map(|l| l.as_str().to_string()).unwrap_or_default()
+                }
                 Structure::Block(b) => b.ident.as_str().to_string(),
             })
             .collect();
@@ -1124,7 +1202,7 @@ impl<'a> Walker<'a> {
                     self.check_condition(inst, path, each.clone(), Some(value.clone()), r.file, p, "Resource postcondition failed");
                 }
             }
-            if !unknown {
+            if !unknown && hook.keep_instances() {
                 self.out.instances.push(record);
             }
             values.push((key, value));
@@ -1134,7 +1212,16 @@ impl<'a> Walker<'a> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn check_condition(&mut self, inst: &ModInst, path: &ModPath, each: Each, self_value: Option<Value>, file: FileId, c: &plcli_config::Validation, summary: &str) {
+    fn check_condition(
+        &mut self,
+        inst: &ModInst,
+        path: &ModPath,
+        each: Each,
+        self_value: Option<Value>,
+        file: FileId,
+        c: &plcli_config::Validation,
+        summary: &str,
+    ) {
         let mut scope = self.scope(inst, path, each);
         scope.self_value = self_value;
         let r = Evaluator::new(file, &scope).eval(&c.condition);
@@ -1247,7 +1334,14 @@ impl<'a> Walker<'a> {
         let inst: ModInst = Vec::new();
         {
             let allowed = ALLOWED.iter().find(|(k, _)| *k == b.kind).map(|(_, a)| *a).unwrap_or(&[]);
-            let mut value = PlcliValue { kind: b.kind.clone(), name: b.name.clone(), file: b.file, span: b.span, attrs: BTreeMap::new(), blocks: Vec::new() };
+            let mut value = PlcliValue {
+                kind: b.kind.clone(),
+                name: b.name.clone(),
+                file: b.file,
+                span: b.span,
+                attrs: BTreeMap::new(),
+                blocks: Vec::new(),
+            };
             for s in b.body.iter() {
                 match s {
                     Structure::Attribute(a) => {
@@ -1268,7 +1362,13 @@ impl<'a> Walker<'a> {
                     Structure::Block(nb) if b.kind == "simulation" && nb.ident.as_str() == "account" => {
                         let label = nb.labels.first().map(|l| l.as_str().to_string());
                         if label.is_none() {
-                            self.diags.push(Diagnostic::error("invalid_block_labels", "Missing label for account block").with_span(span_of(b.file, &nb.ident)).with_detail("An account block is labelled with the 12-digit account ID: account \"222222222222\" { ... }."));
+                            self.diags.push(
+                                Diagnostic::error("invalid_block_labels", "Missing label for account block")
+                                    .with_span(span_of(b.file, &nb.ident))
+                                    .with_detail(
+                                        "An account block is labelled with the 12-digit account ID: account \"222222222222\" { ... }.",
+                                    ),
+                            );
                         }
                         let mut attrs = BTreeMap::new();
                         for s in nb.body.iter() {
@@ -1278,13 +1378,22 @@ impl<'a> Walker<'a> {
                                     attrs.insert(a.key.as_str().to_string(), attr);
                                 }
                                 Structure::Attribute(a) => {
-                                    let mut d = Diagnostic::error("unsupported_argument", "Unsupported argument").with_span(span_of(b.file, &a.key)).with_detail(format!("An argument named \"{}\" is not expected in an account block.", a.key.as_str()));
+                                    let mut d = Diagnostic::error("unsupported_argument", "Unsupported argument")
+                                        .with_span(span_of(b.file, &a.key))
+                                        .with_detail(format!(
+                                            "An argument named \"{}\" is not expected in an account block.",
+                                            a.key.as_str()
+                                        ));
                                     if let Some(sug) = did_you_mean(a.key.as_str(), ["az_ids", "quotas"]) {
                                         d = d.with_help(format!("did you mean `{sug}`?"));
                                     }
                                     self.diags.push(d);
                                 }
-                                Structure::Block(x) => self.diags.push(Diagnostic::error("unsupported_block_type", "Unsupported block type").with_span(span_of(b.file, &x.ident)).with_detail("An account block accepts az_ids and quotas.")),
+                                Structure::Block(x) => self.diags.push(
+                                    Diagnostic::error("unsupported_block_type", "Unsupported block type")
+                                        .with_span(span_of(b.file, &x.ident))
+                                        .with_detail("An account block accepts az_ids and quotas."),
+                                ),
                             }
                         }
                         value.blocks.push(("account".into(), label, attrs, span_of(b.file, &nb.ident)));
@@ -1370,7 +1479,9 @@ pub(crate) struct NoRefs;
 
 impl Scope for NoRefs {
     fn lookup(&self, subject: &Subject, span: Span) -> Result<Value, Diagnostic> {
-        Err(Diagnostic::error("variables_not_allowed", "Variables not allowed").with_span(span).with_detail(format!("{} cannot be used in an instance key here.", subject.address())))
+        Err(Diagnostic::error("variables_not_allowed", "Variables not allowed")
+            .with_span(span)
+            .with_detail(format!("{} cannot be used in an instance key here.", subject.address())))
     }
 }
 
@@ -1430,7 +1541,12 @@ impl Scope for FrameScope<'_> {
         }
     }
 
-    fn with_lookup(&self, subject: &Subject, span: Span, f: &mut dyn FnMut(&Value) -> Result<Value, Diagnostic>) -> Result<Value, Diagnostic> {
+    fn with_lookup(
+        &self,
+        subject: &Subject,
+        span: Span,
+        f: &mut dyn FnMut(&Value) -> Result<Value, Diagnostic>,
+    ) -> Result<Value, Diagnostic> {
         // Lend what the frame holds: a resource with for_each is one object of every instance.
         let frame = self.w.frames.get(self.inst);
         let held = match subject {

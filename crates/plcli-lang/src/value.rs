@@ -271,6 +271,34 @@ impl PartialEq for Value {
     }
 }
 
+/// Serializes as [`Value::to_json`] would produce, without building the JSON tree first (state
+/// and world files are written straight from values).
+impl serde::Serialize for Value {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self {
+            Value::Null | Value::Unknown => s.serialize_unit(),
+            Value::Bool(b) => s.serialize_bool(*b),
+            Value::Number(n) => number_to_json(*n).serialize(s),
+            Value::String(v) => s.serialize_str(v),
+            Value::List(v) | Value::Tuple(v) | Value::Set(v) => {
+                let mut seq = s.serialize_seq(Some(v.len()))?;
+                for x in v {
+                    seq.serialize_element(x)?;
+                }
+                seq.end()
+            }
+            Value::Map(m) | Value::Object(m) => {
+                let mut map = s.serialize_map(Some(m.len()))?;
+                for (k, v) in m {
+                    map.serialize_entry(k, v)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
 fn number_to_json(n: f64) -> Json {
     if n.fract() == 0.0 && n.abs() < 9.0e15 {
         Json::Number((n as i64).into())

@@ -53,7 +53,11 @@ fn matches(attrs: &Attrs, config: &Attrs) -> bool {
     if let Some(filters) = config.get("filter").and_then(Value::as_seq) {
         for f in filters {
             let name = f.get_attr("name").and_then(Value::as_str).unwrap_or("");
-            let values: Vec<String> = f.get_attr("values").and_then(Value::as_seq).map(|v| v.iter().filter_map(|x| x.to_template_string()).collect()).unwrap_or_default();
+            let values: Vec<String> = f
+                .get_attr("values")
+                .and_then(Value::as_seq)
+                .map(|v| v.iter().filter_map(|x| x.to_template_string()).collect())
+                .unwrap_or_default();
             let actual: Vec<String> = if let Some(tag) = name.strip_prefix("tag:") {
                 attrs.get("tags").and_then(|t| t.get_attr(tag)).and_then(Value::to_template_string).into_iter().collect()
             } else {
@@ -94,7 +98,10 @@ impl World {
         match found.len() {
             1 => Ok(found.into_iter().next().map(|(_, a)| a).unwrap_or_default()),
             0 => Err(ApiError::new("NotFound", format!("no matching {what} found"))),
-            n => Err(ApiError::new("TooManyResults", format!("multiple {what}s matched ({n}); use additional constraints to reduce matches to a single {what}"))),
+            n => Err(ApiError::new(
+                "TooManyResults",
+                format!("multiple {what}s matched ({n}); use additional constraints to reduce matches to a single {what}"),
+            )),
         }
     }
 
@@ -127,8 +134,16 @@ impl World {
                 let map = self.az_map(&caller.account, &caller.region);
                 let mut pairs: Vec<(String, String)> = map.into_iter().collect();
                 pairs.sort();
-                let excluded: Vec<String> = c.get("exclude_names").and_then(Value::as_seq).map(|v| v.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default();
-                let excluded_ids: Vec<String> = c.get("exclude_zone_ids").and_then(Value::as_seq).map(|v| v.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default();
+                let excluded: Vec<String> = c
+                    .get("exclude_names")
+                    .and_then(Value::as_seq)
+                    .map(|v| v.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+                    .unwrap_or_default();
+                let excluded_ids: Vec<String> = c
+                    .get("exclude_zone_ids")
+                    .and_then(Value::as_seq)
+                    .map(|v| v.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+                    .unwrap_or_default();
                 pairs.retain(|(n, i)| !excluded.contains(n) && !excluded_ids.contains(i));
                 out.insert("names".into(), Value::List(pairs.iter().map(|(n, _)| s(n)).collect()));
                 out.insert("zone_ids".into(), Value::List(pairs.iter().map(|(_, i)| s(i)).collect()));
@@ -140,11 +155,26 @@ impl World {
                 out.extend(a);
             }
             "aws_subnet" => {
-                let a = self.one("EC2 Subnet", self.find(caller, "aws_subnet", &c, &[("id", "id"), ("vpc_id", "vpc_id"), ("availability_zone", "availability_zone"), ("availability_zone_id", "availability_zone_id"), ("cidr_block", "cidr_block")]))?;
+                let a = self.one(
+                    "EC2 Subnet",
+                    self.find(
+                        caller,
+                        "aws_subnet",
+                        &c,
+                        &[
+                            ("id", "id"),
+                            ("vpc_id", "vpc_id"),
+                            ("availability_zone", "availability_zone"),
+                            ("availability_zone_id", "availability_zone_id"),
+                            ("cidr_block", "cidr_block"),
+                        ],
+                    ),
+                )?;
                 out.extend(a);
             }
             "aws_subnets" | "aws_subnet_ids" => {
-                let mut ids: Vec<String> = self.find(caller, "aws_subnet", &c, &[("vpc_id", "vpc_id")]).into_iter().map(|(id, _)| id).collect();
+                let mut ids: Vec<String> =
+                    self.find(caller, "aws_subnet", &c, &[("vpc_id", "vpc_id")]).into_iter().map(|(id, _)| id).collect();
                 ids.sort();
                 out.insert("ids".into(), Value::List(ids.into_iter().map(Value::String).collect()));
                 out.insert("id".into(), s(&caller.region));
@@ -160,7 +190,9 @@ impl World {
                             .iter()
                             .filter(|(_, o)| o.ty == "aws_vpc_endpoint_service" && o.region == caller.region)
                             .filter_map(|(id, o)| o.attrs.as_map().map(|a| (id.clone(), a.clone())))
-                            .filter(|(id, a)| matches(a, &c) && self.allowed_principals(id).iter().any(|p| principal_matches(p, &caller.principal)))
+                            .filter(|(id, a)| {
+                                matches(a, &c) && self.allowed_principals(id).iter().any(|p| principal_matches(p, &caller.principal))
+                            })
                             .collect();
                         let a = self.one("EC2 VPC Endpoint Service", found)?;
                         str_of(&a, "service_name").unwrap_or("").to_string()
@@ -170,22 +202,44 @@ impl World {
                     // An AWS service: available in every AZ of the caller.
                     let names: Vec<Value> = self.az_map(&caller.account, &caller.region).into_keys().map(Value::String).collect();
                     out.insert("service_name".into(), s(&name));
-                    out.insert("service_type".into(), s(if name.ends_with(".s3") || name.ends_with(".dynamodb") { "Gateway" } else { "Interface" }));
+                    out.insert(
+                        "service_type".into(),
+                        s(if name.ends_with(".s3") || name.ends_with(".dynamodb") { "Gateway" } else { "Interface" }),
+                    );
                     out.insert("availability_zones".into(), Value::set(names));
                     out.insert("owner".into(), s("amazon"));
                     out.insert("acceptance_required".into(), Value::Bool(false));
                     out.insert("id".into(), s(&name));
                 } else {
-                    let id = self.service_by_name(caller, &name).map_err(|_| ApiError::new("NotFound", format!("no matching EC2 VPC Endpoint Service found (service name {name})")))?;
+                    let id = self.service_by_name(caller, &name).map_err(|_| {
+                        ApiError::new("NotFound", format!("no matching EC2 VPC Endpoint Service found (service name {name})"))
+                    })?;
                     let obj = self.objects[&id].clone();
                     let a = obj.attrs.as_map().cloned().unwrap_or_default();
                     let svc_ids: Vec<String> = strs(&a, "network_load_balancer_arns")
                         .iter()
-                        .flat_map(|lb| self.objects.get(lb).and_then(|o| o.internal.get("nodes").and_then(|n| n.as_map().map(|m| m.keys().cloned().collect::<Vec<_>>()))).unwrap_or_default())
+                        .flat_map(|lb| {
+                            self.objects
+                                .get(lb)
+                                .and_then(|o| {
+                                    o.internal.get("nodes").and_then(|n| n.as_map().map(|m| m.keys().cloned().collect::<Vec<_>>()))
+                                })
+                                .unwrap_or_default()
+                        })
                         .collect();
                     let map = self.az_map(&caller.account, &caller.region);
                     let names: Vec<Value> = map.iter().filter(|(_, v)| svc_ids.contains(v)).map(|(k, _)| s(k)).collect();
-                    for k in ["acceptance_required", "arn", "base_endpoint_dns_names", "manages_vpc_endpoints", "private_dns_name", "service_name", "service_type", "supported_ip_address_types", "tags"] {
+                    for k in [
+                        "acceptance_required",
+                        "arn",
+                        "base_endpoint_dns_names",
+                        "manages_vpc_endpoints",
+                        "private_dns_name",
+                        "service_name",
+                        "service_type",
+                        "supported_ip_address_types",
+                        "tags",
+                    ] {
                         if let Some(v) = a.get(k) {
                             out.insert(k.into(), v.clone());
                         }
@@ -194,12 +248,23 @@ impl World {
                     out.insert("owner".into(), s(&obj.account));
                     out.insert("service_id".into(), s(&id));
                     out.insert("vpc_endpoint_policy_supported".into(), Value::Bool(false));
-                    out.insert("private_dns_names".into(), Value::List(str_of(&a, "private_dns_name").filter(|n| !n.is_empty()).map(s).into_iter().collect()));
+                    out.insert(
+                        "private_dns_names".into(),
+                        Value::List(str_of(&a, "private_dns_name").filter(|n| !n.is_empty()).map(s).into_iter().collect()),
+                    );
                     out.insert("id".into(), s(&id));
                 }
             }
             "aws_vpc_endpoint" => {
-                let a = self.one("VPC Endpoint", self.find(caller, "aws_vpc_endpoint", &c, &[("id", "id"), ("vpc_id", "vpc_id"), ("service_name", "service_name"), ("state", "state")]))?;
+                let a = self.one(
+                    "VPC Endpoint",
+                    self.find(
+                        caller,
+                        "aws_vpc_endpoint",
+                        &c,
+                        &[("id", "id"), ("vpc_id", "vpc_id"), ("service_name", "service_name"), ("state", "state")],
+                    ),
+                )?;
                 out.extend(a);
             }
             "aws_route53_zone" => {
@@ -212,7 +277,9 @@ impl World {
                     .filter_map(|(id, o)| o.attrs.as_map().map(|a| (id.clone(), a.clone())))
                     .filter(|(id, a)| {
                         let is_private = a.get("vpc").and_then(Value::as_seq).is_some_and(|v| !v.is_empty());
-                        str_of(&c, "zone_id").is_none_or(|z| z == id) && want_name.as_deref().is_none_or(|n| str_of(a, "name") == Some(n)) && is_private == private
+                        str_of(&c, "zone_id").is_none_or(|z| z == id)
+                            && want_name.as_deref().is_none_or(|n| str_of(a, "name") == Some(n))
+                            && is_private == private
                     })
                     .collect();
                 let a = self.one("Route 53 Hosted Zone", found)?;
@@ -222,7 +289,10 @@ impl World {
             "aws_iam_policy_document" => {
                 let json = policy_json(&c);
                 out.insert("json".into(), s(&json));
-                out.insert("minified_json".into(), s(serde_json::to_string(&serde_json::from_str::<serde_json::Value>(&json).unwrap_or_default()).unwrap_or_default()));
+                out.insert(
+                    "minified_json".into(),
+                    s(serde_json::to_string(&serde_json::from_str::<serde_json::Value>(&json).unwrap_or_default()).unwrap_or_default()),
+                );
                 out.insert("id".into(), s(format!("{}", json.len())));
             }
             _ => {
@@ -274,7 +344,8 @@ fn policy_json(c: &Attrs) -> String {
             m.insert("Sid".into(), J::String(sid.to_string()));
         }
         m.insert("Effect".into(), J::String(st.get_attr("effect").and_then(Value::as_str).unwrap_or("Allow").to_string()));
-        for (k, name) in [("actions", "Action"), ("not_actions", "NotAction"), ("resources", "Resource"), ("not_resources", "NotResource")] {
+        for (k, name) in [("actions", "Action"), ("not_actions", "NotAction"), ("resources", "Resource"), ("not_resources", "NotResource")]
+        {
             if let Some(v) = one_or_many(st.get_attr(k)) {
                 m.insert(name.into(), v);
             }

@@ -115,18 +115,8 @@ pub fn object_key(ty: &str, id: &str) -> String {
     }
 }
 
-/// Whether `principal` (the caller) is admitted by an allowed-principal entry.
-pub fn principal_matches(entry: &str, principal: &str) -> bool {
-    if entry == "*" || entry == principal {
-        return true;
-    }
-    // Whole-account grant: arn:aws:iam::<acct>:root admits every principal of the account.
-    if let Some(acct) = entry.strip_prefix("arn:aws:iam::").and_then(|r| r.strip_suffix(":root")) {
-        return principal.split(':').nth(4) == Some(acct);
-    }
-    // A bare account ID is accepted by the API as the account root.
-    entry.len() == 12 && entry.bytes().all(|b| b.is_ascii_digit()) && principal.split(':').nth(4) == Some(entry)
-}
+/// How AWS matches a caller against allowed principals (one implementation, in plcli-aws).
+pub use plcli_aws::principal_matches;
 
 impl World {
     // ------------------------------------------------------------------ AZs and quotas
@@ -1133,8 +1123,9 @@ impl World {
         let root = account.map(|a| format!("arn:aws:iam::{a}:root"));
         let bare = account.filter(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()));
         let admitted = ["*", principal].into_iter().chain(root.as_deref()).chain(bare).any(|entry| {
-            self.referencing_iter("principal_arn", entry, "aws_vpc_endpoint_service_allowed_principal")
-                .any(|p| self.objects.get(p).and_then(|o| o.attrs.get_attr("vpc_endpoint_service_id")).and_then(Value::as_str) == Some(service_id))
+            self.referencing_iter("principal_arn", entry, "aws_vpc_endpoint_service_allowed_principal").any(|p| {
+                self.objects.get(p).and_then(|o| o.attrs.get_attr("vpc_endpoint_service_id")).and_then(Value::as_str) == Some(service_id)
+            })
         });
         admitted
     }
@@ -1710,14 +1701,6 @@ mod tests {
 
     fn obj(pairs: &[(&str, Value)]) -> Value {
         Value::Object(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
-    }
-
-    #[test]
-    fn principals_match_as_aws_does() {
-        assert!(principal_matches("*", "arn:aws:iam::111111111111:role/x"));
-        assert!(principal_matches("arn:aws:iam::111111111111:root", "arn:aws:iam::111111111111:role/x"));
-        assert!(!principal_matches("arn:aws:iam::111111111111:role/y", "arn:aws:iam::111111111111:role/x"));
-        assert!(!principal_matches("arn:aws:iam::222222222222:root", "arn:aws:iam::111111111111:root"));
     }
 
     #[test]

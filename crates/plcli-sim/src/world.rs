@@ -209,13 +209,7 @@ impl World {
     /// One object as JSON (its world-file form), or null when it is gone.
     pub fn object_json(&self, id: &str) -> Json {
         match self.objects.get(id) {
-            Some(o) => {
-                let mut j = json!({"type": o.ty, "account": o.account, "region": o.region, "attributes": o.attrs.to_json()});
-                if !o.internal.is_empty() {
-                    j["internal"] = Json::Object(o.internal.iter().map(|(k, v)| (k.clone(), v.to_json())).collect());
-                }
-                j
-            }
+            Some(o) => serde_json::to_value(ObjectFile(o)).unwrap_or(Json::Null),
             None => Json::Null,
         }
     }
@@ -245,12 +239,10 @@ impl World {
     /// Counter, AZ maps and the events from index `events_from` on, as JSON: what a journal
     /// record needs besides the touched objects (small, whatever the world's size).
     pub fn meta_since(&self, events_from: usize) -> Json {
-        let mut j = self.to_json_parts(false);
+        // Only the new events: one journal record per operation must not cost the whole log.
+        let mut j = self.to_json_parts(false, events_from);
         if let Some(o) = j.as_object_mut() {
             o.remove("objects");
-            let events: Vec<Json> =
-                o.get("events").and_then(Json::as_array).map(|a| a.iter().skip(events_from).cloned().collect()).unwrap_or_default();
-            o.insert("events".into(), Json::Array(events));
             o.insert("events_from".into(), json!(events_from));
         }
         j
@@ -271,23 +263,14 @@ impl World {
 
     /// The world as JSON (the world file).
     pub fn to_json(&self) -> Json {
-        self.to_json_parts(true)
+        self.to_json_parts(true, 0)
     }
 
-    fn to_json_parts(&self, with_objects: bool) -> Json {
+    fn to_json_parts(&self, with_objects: bool, events_from: usize) -> Json {
         let objects: serde_json::Map<String, Json> = if !with_objects {
             serde_json::Map::new()
         } else {
-            self.objects
-                .iter()
-                .map(|(id, o)| {
-                    let mut j = json!({"type": o.ty, "account": o.account, "region": o.region, "attributes": o.attrs.to_json()});
-                    if !o.internal.is_empty() {
-                        j["internal"] = Json::Object(o.internal.iter().map(|(k, v)| (k.clone(), v.to_json())).collect());
-                    }
-                    (id.clone(), j)
-                })
-                .collect()
+            self.objects.iter().map(|(id, o)| (id.clone(), serde_json::to_value(ObjectFile(o)).unwrap_or(Json::Null))).collect()
         };
         json!({
             "version": WORLD_VERSION,
@@ -296,12 +279,18 @@ impl World {
             "counter": self.ids.counter,
             "accounts": self.az_maps.iter().map(|(a, m)| (a.clone(), json!({"az_ids": m}))).collect::<serde_json::Map<_, _>>(),
             "objects": objects,
-            "events": self.events.iter().map(|e| json!({
+            "events": self.events.iter().skip(events_from).map(|e| json!({
                 "Sequence": e.sequence, "EventType": e.event_type, "ServiceId": e.service_id, "ServiceOwner": e.service_owner,
                 "VpcEndpointId": e.vpc_endpoint_id, "VpcEndpointOwner": e.vpc_endpoint_owner,
                 "Principal": e.principal, "Topics": e.topics,
             })).collect::<Vec<_>>(),
         })
+    }
+
+    /// The world file, pretty-printed: [`World::to_json`]'s text, serialized from the objects
+    /// as they are rather than through a JSON tree of the whole world.
+    pub fn to_json_pretty(&self) -> Vec<u8> {
+        serde_json::to_vec_pretty(&WorldFile(self)).unwrap_or_default()
     }
 
     /// Reads a world from its JSON form.
@@ -357,5 +346,50 @@ impl World {
             }
         }
         Ok(w)
+    }
+}
+
+/// One object in its world-file form.
+struct ObjectFile<'a>(&'a Object);
+
+impl serde::Serialize for ObjectFile<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let o = self.0;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("type", &o.ty)?;
+        m.serialize_entry("account", &o.account)?;
+        m.serialize_entry("region", &o.region)?;
+        m.serialize_entry("attributes", &o.attrs)?;
+        if !o.internal.is_empty() {
+            m.serialize_entry("internal", &o.internal)?;
+        }
+        m.end()
+    }
+}
+
+/// The world file: the small parts as [`World::to_json`] lays them out, the objects streamed.
+struct WorldFile<'a>(&'a World);
+
+impl serde::Serialize for WorldFile<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        struct Objects<'a>(&'a BTreeMap<String, Object>);
+        impl serde::Serialize for Objects<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_map(self.0.iter().map(|(id, o)| (id, ObjectFile(o))))
+            }
+        }
+        let meta = self.0.to_json_parts(false, 0);
+        let Json::Object(meta) = meta else { return s.serialize_unit() };
+        let mut m = s.serialize_map(Some(meta.len()))?;
+        for (k, v) in &meta {
+            if k == "objects" {
+                m.serialize_entry(k, &Objects(&self.0.objects))?;
+            } else {
+                m.serialize_entry(k, v)?;
+            }
+        }
+        m.end()
     }
 }

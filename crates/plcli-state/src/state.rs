@@ -2,6 +2,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use plcli_lang::Value;
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{json, Value as Json};
 
 use crate::files::atomic_write;
@@ -151,63 +152,15 @@ impl State {
             let backup = PathBuf::from(format!("{}.backup", path.display()));
             std::fs::copy(path, &backup).map_err(werr)?;
         }
-        let mut bytes = serde_json::to_vec_pretty(&self.to_json()).map_err(|e| werr(std::io::Error::other(e)))?;
+        // Serialized straight from the values: no JSON tree of the whole state in between.
+        let mut bytes = serde_json::to_vec_pretty(&StateFile(self)).map_err(|e| werr(std::io::Error::other(e)))?;
         bytes.push(b'\n');
         atomic_write(path, &bytes).map_err(werr)
     }
 
     /// Terraform's state v4 layout.
     pub fn to_json(&self) -> Json {
-        let mut groups: BTreeMap<(String, String, String, String), Vec<&InstanceState>> = BTreeMap::new();
-        for inst in self.instances.values() {
-            groups.entry((inst.module.clone(), inst.mode.clone(), inst.ty.clone(), inst.name.clone())).or_default().push(inst);
-        }
-        let resources: Vec<Json> = groups
-            .into_iter()
-            .map(|((module, mode, ty, name), insts)| {
-                let mut r = json!({
-                    "mode": mode,
-                    "type": ty,
-                    "name": name,
-                    "provider": insts[0].provider,
-                    "instances": insts.iter().map(|i| {
-                        let mut o = json!({
-                            "schema_version": 0,
-                            "attributes": i.attributes.to_json(),
-                            "sensitive_attributes": [],
-                        });
-                        if !i.index_key.is_null() {
-                            o["index_key"] = i.index_key.clone();
-                        }
-                        if !i.dependencies.is_empty() {
-                            o["dependencies"] = json!(i.dependencies);
-                        }
-                        if i.create_before_destroy {
-                            o["create_before_destroy"] = json!(true);
-                        }
-                        o
-                    }).collect::<Vec<_>>(),
-                });
-                if !module.is_empty() {
-                    let obj = r.as_object_mut().expect("object");
-                    let mut with_module = serde_json::Map::new();
-                    with_module.insert("module".into(), json!(module));
-                    with_module.extend(std::mem::take(obj));
-                    r = Json::Object(with_module);
-                }
-                r
-            })
-            .collect();
-        json!({
-            "version": STATE_VERSION,
-            "terraform_version": "1.11.4",
-            "plcli_version": env!("CARGO_PKG_VERSION"),
-            "serial": self.serial,
-            "lineage": self.lineage,
-            "outputs": self.outputs.iter().map(|(k, o)| (k.clone(), json!({"value": o.value.to_json(), "type": type_json(&o.value), "sensitive": o.sensitive}))).collect::<serde_json::Map<_, _>>(),
-            "resources": resources,
-            "check_results": null,
-        })
+        serde_json::to_value(StateFile(self)).unwrap_or(Json::Null)
     }
 
     fn from_json(j: &Json) -> Result<State, Err1> {
@@ -273,6 +226,113 @@ impl Default for State {
 enum Err1 {
     Version(u64),
     Invalid(String),
+}
+
+/// The state file: Terraform's v4 layout, serialized from the state as it is.
+struct StateFile<'a>(&'a State);
+
+impl Serialize for StateFile<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let st = self.0;
+        // Instances grouped by resource, as Terraform writes them.
+        let mut groups: BTreeMap<(&str, &str, &str, &str), Vec<&InstanceState>> = BTreeMap::new();
+        for inst in st.instances.values() {
+            groups.entry((&inst.module, &inst.mode, &inst.ty, &inst.name)).or_default().push(inst);
+        }
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("version", &STATE_VERSION)?;
+        m.serialize_entry("terraform_version", "1.11.4")?;
+        m.serialize_entry("plcli_version", env!("CARGO_PKG_VERSION"))?;
+        m.serialize_entry("serial", &st.serial)?;
+        m.serialize_entry("lineage", &st.lineage)?;
+        m.serialize_entry("outputs", &OutputsFile(&st.outputs))?;
+        m.serialize_entry("resources", &ResourcesFile(&groups))?;
+        m.serialize_entry("check_results", &())?;
+        m.end()
+    }
+}
+
+struct OutputsFile<'a>(&'a BTreeMap<String, OutputState>);
+
+impl Serialize for OutputsFile<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, o) in self.0 {
+            m.serialize_entry(k, &json!({"value": o.value.to_json(), "type": type_json(&o.value), "sensitive": o.sensitive}))?;
+        }
+        m.end()
+    }
+}
+
+type Groups<'a> = BTreeMap<(&'a str, &'a str, &'a str, &'a str), Vec<&'a InstanceState>>;
+
+struct ResourcesFile<'a>(&'a Groups<'a>);
+
+impl Serialize for ResourcesFile<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for ((module, mode, ty, name), insts) in self.0 {
+            seq.serialize_element(&ResourceFile { module, mode, ty, name, insts })?;
+        }
+        seq.end()
+    }
+}
+
+struct ResourceFile<'a> {
+    module: &'a str,
+    mode: &'a str,
+    ty: &'a str,
+    name: &'a str,
+    insts: &'a [&'a InstanceState],
+}
+
+impl Serialize for ResourceFile<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        if !self.module.is_empty() {
+            m.serialize_entry("module", self.module)?;
+        }
+        m.serialize_entry("mode", self.mode)?;
+        m.serialize_entry("type", self.ty)?;
+        m.serialize_entry("name", self.name)?;
+        m.serialize_entry("provider", &self.insts[0].provider)?;
+        m.serialize_entry("instances", &InstancesFile(self.insts))?;
+        m.end()
+    }
+}
+
+struct InstancesFile<'a>(&'a [&'a InstanceState]);
+
+impl Serialize for InstancesFile<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for i in self.0 {
+            seq.serialize_element(&InstanceFile(i))?;
+        }
+        seq.end()
+    }
+}
+
+struct InstanceFile<'a>(&'a InstanceState);
+
+impl Serialize for InstanceFile<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let i = self.0;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("schema_version", &0)?;
+        m.serialize_entry("attributes", &i.attributes)?;
+        m.serialize_entry("sensitive_attributes", &[(); 0])?;
+        if !i.index_key.is_null() {
+            m.serialize_entry("index_key", &i.index_key)?;
+        }
+        if !i.dependencies.is_empty() {
+            m.serialize_entry("dependencies", &i.dependencies)?;
+        }
+        if i.create_before_destroy {
+            m.serialize_entry("create_before_destroy", &true)?;
+        }
+        m.end()
+    }
 }
 
 #[cfg(test)]

@@ -8,7 +8,8 @@ use crate::check::PathResult;
 
 /// The readable report: one block per path with a hop table, and a summary line.
 pub fn render_text(results: &[PathResult], color: bool) -> String {
-    let (green, red, yellow, bold, reset) = if color { ("\x1b[32m", "\x1b[31m", "\x1b[33m", "\x1b[1m", "\x1b[0m") } else { ("", "", "", "", "") };
+    let (green, red, yellow, bold, reset) =
+        if color { ("\x1b[32m", "\x1b[31m", "\x1b[33m", "\x1b[1m", "\x1b[0m") } else { ("", "", "", "", "") };
     let mut out = String::new();
     for r in results {
         let mark = if r.ok { format!("{green}ok{reset}") } else { format!("{red}FAILED{reset}") };

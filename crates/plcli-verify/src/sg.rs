@@ -29,7 +29,10 @@ struct Rule {
 fn strs(v: Option<&Value>) -> Vec<String> {
     match v {
         Some(Value::String(s)) if !s.is_empty() => vec![s.clone()],
-        Some(v) => v.as_seq().map(|s| s.iter().filter_map(|x| x.as_str().map(str::to_string)).filter(|x| !x.is_empty()).collect()).unwrap_or_default(),
+        Some(v) => v
+            .as_seq()
+            .map(|s| s.iter().filter_map(|x| x.as_str().map(str::to_string)).filter(|x| !x.is_empty()).collect())
+            .unwrap_or_default(),
         None => vec![],
     }
 }
@@ -73,7 +76,9 @@ fn rules(world: &World, sg: &str, direction: &str) -> Vec<Rule> {
                     sgs,
                 });
             }
-            "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" if o.ty.ends_with(&format!("{direction}_rule")) => {
+            "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule"
+                if o.ty.ends_with(&format!("{direction}_rule")) =>
+            {
                 out.push(Rule {
                     protocol: a.get_attr("ip_protocol").and_then(Value::as_str).unwrap_or("-1").to_string(),
                     from: num(a.get_attr("from_port")),
@@ -102,13 +107,16 @@ fn port_matches(r: &Rule, port: u16) -> bool {
 fn peer_matches(world: &World, r: &Rule, peer: &Peer) -> bool {
     match peer {
         Peer::Client { ip, sgs } => {
-            r.sgs.iter().any(|s| sgs.contains(s)) || ip.is_some_and(|ip| r.cidrs.iter().any(|c| c.parse::<Ipv4Net>().is_ok_and(|n| n.contains(&ip))))
+            r.sgs.iter().any(|s| sgs.contains(s))
+                || ip.is_some_and(|ip| r.cidrs.iter().any(|c| c.parse::<Ipv4Net>().is_ok_and(|n| n.contains(&ip))))
         }
         Peer::AnyOfVpc { cidr, vpc_id } => {
             r.cidrs.iter().any(|c| match (c.parse::<Ipv4Net>(), cidr) {
                 (Ok(n), Some(v)) => n.contains(v) || v.contains(&n),
                 _ => false,
-            }) || r.sgs.iter().any(|s| world.get(s).and_then(|o| o.attrs.get_attr("vpc_id").and_then(Value::as_str).map(|v| v == vpc_id)).unwrap_or(false))
+            }) || r.sgs.iter().any(|s| {
+                world.get(s).and_then(|o| o.attrs.get_attr("vpc_id").and_then(Value::as_str).map(|v| v == vpc_id)).unwrap_or(false)
+            })
         }
     }
 }
