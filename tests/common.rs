@@ -53,3 +53,22 @@ pub fn root(files: &[(&str, &str)]) -> tempfile::TempDir {
 pub fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
+
+/// Copies a directory tree, leaving out hidden files and any state or world file, so a test
+/// starts from the configuration only.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("readable directory").flatten() {
+        let p = e.path();
+        let name = e.file_name();
+        let s = name.to_string_lossy();
+        if s.starts_with('.') || s.starts_with("plcli.state") || s.starts_with("world.json") {
+            continue;
+        }
+        if p.is_dir() {
+            copy_dir(&p, &to.join(&name));
+        } else {
+            std::fs::copy(&p, to.join(&name)).expect("copy");
+        }
+    }
+}

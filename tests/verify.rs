@@ -7,25 +7,8 @@ mod common;
 
 use std::path::Path;
 
-use common::{plcli, repo, Run};
+use common::{copy_dir, plcli, repo, Run};
 use serde_json::Value as Json;
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let p = e.path();
-        let name = e.file_name();
-        let s = name.to_string_lossy();
-        if s.starts_with('.') || s.starts_with("plcli.state") {
-            continue;
-        }
-        if p.is_dir() {
-            copy_dir(&p, &to.join(&name));
-        } else {
-            std::fs::copy(&p, to.join(&name)).unwrap();
-        }
-    }
-}
 
 /// A fresh copy of examples/payments.
 fn payments() -> tempfile::TempDir {

@@ -5,24 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{plcli, repo, Run};
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let p = e.path();
-        let name = e.file_name();
-        let s = name.to_string_lossy();
-        if s.starts_with('.') || s.starts_with("plcli.state") || s.starts_with("world.json") {
-            continue;
-        }
-        if p.is_dir() {
-            copy_dir(&p, &to.join(&name));
-        } else {
-            std::fs::copy(&p, to.join(&name)).unwrap();
-        }
-    }
-}
+use common::{copy_dir, plcli, repo, Run};
 
 fn example(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
