@@ -195,6 +195,8 @@ fn plan_json_has_terraforms_shape() {
     let r = plcli(d.path(), &["plan", "--json"]);
     ok(&r);
     let j: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(j["prior_state"]["format_version"], "1.0");
+    assert_eq!(j["prior_state"]["values"]["root_module"]["resources"], serde_json::json!([]));
     insta::assert_json_snapshot!(j["resource_changes"]);
 }
 

@@ -149,7 +149,9 @@ pub fn run_plan(global: &GlobalArgs, args: &PlanArgs, ui: &Ui) -> u8 {
         return 1;
     }
     if args.json {
-        println!("{}", serde_json::to_string(&to_json(&planned.plan, &Default::default())).unwrap_or_default());
+        // terraform show -json includes the prior state the plan was made against.
+        let prior = [("prior_state".to_string(), super::inspect::state_json(&s.state))].into_iter().collect();
+        println!("{}", serde_json::to_string(&to_json(&planned.plan, &prior)).unwrap_or_default());
     } else {
         print!("{}", render(&planned.plan));
     }
