@@ -268,6 +268,21 @@ fn parse_address(addr: &str) -> Option<(String, String, String, String, Json)> {
     Some((module.join("."), mode.to_string(), ty.to_string(), name.to_string(), key))
 }
 
+/// Locks the state for surgery, finishing an interrupted apply first, and reads it.
+fn locked_state(ws: &plcli_engine::Workspace, operation: &str, ui: &Ui) -> Result<(Vec<plcli_state::Lock>, State), u8> {
+    let fail = |e: plcli_engine::WorkspaceError| {
+        ui.print_diagnostics(&e.into(), &SourceMap::new());
+        1
+    };
+    let journal = ws.journal_path().exists();
+    let locks = ws.lock(operation, journal).map_err(fail)?;
+    if journal {
+        ws.recover().map_err(fail)?;
+    }
+    let st = ws.read_state().map_err(fail)?;
+    Ok((locks, st))
+}
+
 pub fn run_state(global: &GlobalArgs, cmd: &StateCommand, ui: &Ui) -> u8 {
     let ws = workspace(global, Duration::ZERO);
     let empty = SourceMap::new();
@@ -299,15 +314,8 @@ pub fn run_state(global: &GlobalArgs, cmd: &StateCommand, ui: &Ui) -> u8 {
             }
         }
         StateCommand::Rm { addresses } => {
-            let _lock = match ws.lock("state rm", false) {
-                Ok(l) => l,
-                Err(e) => {
-                    ui.print_diagnostics(&e.into(), &empty);
-                    return 1;
-                }
-            };
-            let mut st = match read_state(global, ui) {
-                Ok(s) => s,
+            let (_locks, mut st) = match locked_state(&ws, "state rm", ui) {
+                Ok(x) => x,
                 Err(c) => return c,
             };
             let doomed: Vec<String> = st.instances.keys().filter(|a| addresses.iter().any(|p| matches_addr(a, p))).cloned().collect();
@@ -328,15 +336,8 @@ pub fn run_state(global: &GlobalArgs, cmd: &StateCommand, ui: &Ui) -> u8 {
             0
         }
         StateCommand::Mv { source, destination } => {
-            let _lock = match ws.lock("state mv", false) {
-                Ok(l) => l,
-                Err(e) => {
-                    ui.print_diagnostics(&e.into(), &empty);
-                    return 1;
-                }
-            };
-            let mut st = match read_state(global, ui) {
-                Ok(s) => s,
+            let (_locks, mut st) = match locked_state(&ws, "state mv", ui) {
+                Ok(x) => x,
                 Err(c) => return c,
             };
             let moving: Vec<String> =

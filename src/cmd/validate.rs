@@ -2,7 +2,7 @@
 
 use clap::Args;
 use plcli_graph::{walk, DefaultHook, WalkMode, WalkOptions};
-use plcli_syntax::{Diagnostic, Diagnostics, SourceMap};
+use plcli_syntax::{Diagnostics, SourceMap};
 use serde_json::json;
 
 use crate::ui::Ui;
@@ -28,21 +28,7 @@ pub fn check(global: &GlobalArgs, sources: &mut SourceMap) -> (Diagnostics, Vec<
     let opts = WalkOptions { mode: WalkMode::Validate, vars: &vars, root_dir: global.dir.clone() };
     let (eval, walk_diags) = walk(&root, &opts, &mut DefaultHook);
     diags.extend(walk_diags);
-    let mut opaque = Vec::new();
-    for (ty, span) in &eval.not_simulated {
-        let data = false;
-        if ty.starts_with("aws_") && !plcli_aws::is_provider_type(data, ty) && !plcli_aws::is_provider_type(true, ty) {
-            let mut d = Diagnostic::error("invalid_resource_type", "Invalid resource type")
-                .with_span(*span)
-                .with_detail(format!("The provider hashicorp/aws does not support resource type \"{ty}\"."));
-            if let Some(s) = plcli_eval::did_you_mean(ty, plcli_aws::provider_types(false)) {
-                d = d.with_help(format!("did you mean `{s}`?"));
-            }
-            diags.push(d);
-        } else {
-            opaque.push(ty.clone());
-        }
-    }
+    let opaque = eval.not_simulated.keys().cloned().collect();
     (diags.sorted(), opaque)
 }
 

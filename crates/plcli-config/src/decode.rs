@@ -475,9 +475,9 @@ fn literal_string(file: FileId, attr: &Attribute, diags: &mut Diagnostics) -> Op
     match &attr.value {
         Expression::String(s) => Some(s.as_str().to_string()),
         e @ (Expression::HeredocTemplate(_) | Expression::StringTemplate(_))
-            if plcli_eval::Evaluator::new(file, &plcli_eval_noscope()).eval(e).is_ok() =>
+            if plcli_eval::Evaluator::new(file, &plcli_eval::NoScope::HERE).eval(e).is_ok() =>
         {
-            plcli_eval::Evaluator::new(file, &plcli_eval_noscope()).eval(e).ok().and_then(|v| v.as_str().map(str::to_string))
+            plcli_eval::Evaluator::new(file, &plcli_eval::NoScope::HERE).eval(e).ok().and_then(|v| v.as_str().map(str::to_string))
         }
         other => {
             diags.push(
@@ -491,7 +491,7 @@ fn literal_string(file: FileId, attr: &Attribute, diags: &mut Diagnostics) -> Op
 }
 
 fn literal_bool(file: FileId, attr: &Attribute, diags: &mut Diagnostics) -> bool {
-    match plcli_eval::Evaluator::new(file, &plcli_eval_noscope()).eval(&attr.value) {
+    match plcli_eval::Evaluator::new(file, &plcli_eval::NoScope::HERE).eval(&attr.value) {
         Ok(Value::Bool(b)) => b,
         Ok(Value::String(s)) if s == "true" || s == "false" => s == "true",
         _ => {
@@ -503,18 +503,6 @@ fn literal_bool(file: FileId, attr: &Attribute, diags: &mut Diagnostics) -> bool
             false
         }
     }
-}
-
-fn plcli_eval_noscope() -> impl plcli_eval::Scope {
-    struct Literal;
-    impl plcli_eval::Scope for Literal {
-        fn lookup(&self, subject: &Subject, span: Span) -> Result<Value, Diagnostic> {
-            Err(Diagnostic::error("variables_not_allowed", "Variables not allowed")
-                .with_span(span)
-                .with_detail(format!("{} cannot be used here: only literal values are allowed.", subject.address())))
-        }
-    }
-    Literal
 }
 
 fn decode_conditions(file: FileId, block: Block, diags: &mut Diagnostics) -> Option<Validation> {
@@ -587,7 +575,7 @@ fn decode_variable(module: &mut Module, file: FileId, block: Block, diags: &mut 
         None => Type::Any,
     };
     let default = match attrs.get("default") {
-        Some(a) => match plcli_eval::Evaluator::new(file, &plcli_eval_noscope()).eval(&a.value) {
+        Some(a) => match plcli_eval::Evaluator::new(file, &plcli_eval::NoScope::HERE).eval(&a.value) {
             Ok(v) => match ty.convert(&v) {
                 Ok(v) => Some(v),
                 Err(m) => {

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use plcli_eval::{span_of, Evaluator, Scope, Subject};
+use plcli_eval::{span_of, Evaluator, NoScope};
 use plcli_lang::{Type, Value};
 use plcli_syntax::hcl_edit::structure::Structure;
 use plcli_syntax::{parse_tfvars, Diagnostic, Diagnostics, SourceMap, Span, TfvarsFile};
@@ -31,14 +31,8 @@ pub struct VarValues {
     pub missing: Vec<String>,
 }
 
-struct Literal;
-impl Scope for Literal {
-    fn lookup(&self, subject: &Subject, span: Span) -> Result<Value, Diagnostic> {
-        Err(Diagnostic::error("variables_not_allowed", "Variables not allowed")
-            .with_span(span)
-            .with_detail(format!("{} cannot be used in a variable definitions file: only literal values are allowed.", subject.address())))
-    }
-}
+/// tfvars files and `--var` values hold literals only.
+const LITERAL: NoScope = NoScope { place: "in a variable definitions file" };
 
 /// Collects root variable values. `env` is the process environment (passed in for tests).
 /// A required variable without a value is left out of `values` and listed in `missing`.
@@ -166,7 +160,7 @@ fn parse_raw(ty: &Type, text: &str, sources: &mut SourceMap, origin: &str) -> Re
     }
     let file = sources.add(origin.to_string(), Path::new(origin), text.to_string());
     match plcli_syntax::hcl_edit::parser::parse_expr(text) {
-        Ok(expr) => Evaluator::new(file, &Literal).eval(&expr),
+        Ok(expr) => Evaluator::new(file, &LITERAL).eval(&expr),
         Err(e) => Err(Diagnostic::error("invalid_variable_value", format!("Invalid value for {origin}"))
             .with_span(Span::new(file, 0..text.len()))
             .with_detail(format!("The value must be a valid expression for this variable's type: {}", e.message()))),
@@ -211,7 +205,7 @@ fn read_file(
                         diags.push(undeclared_in_file(&name, span));
                         continue;
                     }
-                    match Evaluator::new(file, &Literal).eval(&a.value) {
+                    match Evaluator::new(file, &LITERAL).eval(&a.value) {
                         Ok(v) => {
                             raw.insert(name, (v, Some(span_of(file, &a.value))));
                         }

@@ -35,14 +35,24 @@ pub trait Scope {
     }
 }
 
-/// A scope with no references at all (type defaults, tfvars values).
-pub struct NoScope;
+/// A scope with no references at all (type defaults, meta-argument literals, tfvars values):
+/// any reference is "Variables not allowed", saying where.
+pub struct NoScope {
+    /// Where literals are required, for the message ("here", "in a variable definitions file").
+    pub place: &'static str,
+}
+
+impl NoScope {
+    pub const HERE: NoScope = NoScope { place: "here" };
+}
 
 impl Scope for NoScope {
     fn lookup(&self, subject: &Subject, span: Span) -> Result<Value, Diagnostic> {
-        Err(Diagnostic::error("variables_not_allowed", "Variables not allowed")
-            .with_span(span)
-            .with_detail(format!("{} cannot be used here: only literal values are allowed.", subject.address())))
+        Err(Diagnostic::error("variables_not_allowed", "Variables not allowed").with_span(span).with_detail(format!(
+            "{} cannot be used {}: only literal values are allowed.",
+            subject.address(),
+            self.place
+        )))
     }
 }
 
@@ -376,17 +386,14 @@ impl<'a> Evaluator<'a> {
                     "A null value cannot be used as the collection in a 'for' expression.",
                 ))
             }
-            Value::List(v) | Value::Tuple(v) => v.into_iter().enumerate().map(|(i, x)| (Value::Number(i as f64), x)).collect(),
-            Value::Set(v) => v.into_iter().map(|x| (x.clone(), x)).collect(),
-            Value::Map(m) | Value::Object(m) => m.into_iter().map(|(k, x)| (Value::String(k), x)).collect(),
-            other => {
-                return Err(err(
+            other => other.into_iteration().map_err(|other| {
+                err(
                     "iteration_over_non_iterable",
                     "Iteration over non-iterable value",
                     span,
                     format!("A value of type {} cannot be used as the collection in a 'for' expression.", other.type_name()),
-                ))
-            }
+                )
+            })?,
         };
         let key_var = f.intro.key_var.as_ref().map(|k| k.as_str().to_string());
         let value_var = f.intro.value_var.as_str().to_string();
@@ -720,19 +727,14 @@ impl<'a> Evaluator<'a> {
                                 *unknown = true;
                                 Vec::new()
                             }
-                            Value::List(v) | Value::Tuple(v) => {
-                                v.into_iter().enumerate().map(|(i, x)| (Value::Number(i as f64), x)).collect()
-                            }
-                            Value::Set(v) => v.into_iter().map(|x| (x.clone(), x)).collect(),
-                            Value::Map(m) | Value::Object(m) => m.into_iter().map(|(k, x)| (Value::String(k), x)).collect(),
-                            other => {
-                                return Err(err(
+                            other => other.into_iteration().map_err(|other| {
+                                err(
                                     "iteration_over_non_iterable",
                                     "Iteration over non-iterable value",
                                     self.span(&fd.for_expr.collection_expr),
                                     format!("A value of type {} cannot be used in a template for directive.", other.type_name()),
-                                ))
-                            }
+                                )
+                            })?,
                         };
                         let base = self.locals.len();
                         let els: Vec<&Element> = fd.for_expr.template.iter().collect();

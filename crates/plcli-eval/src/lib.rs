@@ -17,7 +17,7 @@ mod eval;
 mod refs;
 mod typexpr;
 
-pub use eval::{Evaluator, Scope};
+pub use eval::{Evaluator, NoScope, Scope};
 pub use refs::{references, references_with_bound, subject_of, Reference, ResourceMode, Subject};
 pub use typexpr::parse_type;
 

@@ -117,7 +117,7 @@ fn parse(
                     let (ty, _, _) = parse(file, args[0], false, warnings)?;
                     let default = match args.get(1) {
                         Some(d) => {
-                            let v = Evaluator::new(file, &NoScope).eval(d)?;
+                            let v = Evaluator::new(file, &NoScope::HERE).eval(d)?;
                             Some(ty.convert(&v).map_err(|m| {
                                 Diagnostic::error("invalid_type", "Invalid default value for optional attribute")
                                     .with_span(span_of(file, *d))

@@ -348,17 +348,17 @@ fn expand_dynamic(
             vec![(Value::Unknown, Value::Unknown)]
         }
         Value::Null => Vec::new(),
-        Value::List(v) | Value::Tuple(v) => v.into_iter().enumerate().map(|(i, x)| (Value::Number(i as f64), x)).collect(),
-        Value::Set(v) => v.into_iter().map(|x| (x.clone(), x)).collect(),
-        Value::Map(m) | Value::Object(m) => m.into_iter().map(|(k, x)| (Value::String(k), x)).collect(),
-        other => {
-            diags.push(
-                Diagnostic::error("invalid_dynamic_for_each", "Invalid dynamic for_each value")
-                    .with_span(span_of(file, for_each))
-                    .with_detail(format!("Cannot use a {} value in for_each. An iterable collection is required.", other.type_name())),
-            );
-            return;
-        }
+        other => match other.into_iteration() {
+            Ok(pairs) => pairs,
+            Err(other) => {
+                diags.push(
+                    Diagnostic::error("invalid_dynamic_for_each", "Invalid dynamic for_each value")
+                        .with_span(span_of(file, for_each))
+                        .with_detail(format!("Cannot use a {} value in for_each. An iterable collection is required.", other.type_name())),
+                );
+                return;
+            }
+        },
     };
     let span = span_of(file, &content.ident);
     for (k, v) in pairs {

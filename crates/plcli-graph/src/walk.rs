@@ -1084,7 +1084,18 @@ impl<'a> Walker<'a> {
             ResourceMode::Data => schemas.data_source(&r.ty),
         };
         if schema.is_none() {
-            self.out.not_simulated.entry(r.ty.clone()).or_insert(r.type_span);
+            // An aws_ type the provider does not have is a typo, not an opaque type.
+            if r.ty.starts_with("aws_") && !plcli_aws::is_provider_type(false, &r.ty) && !plcli_aws::is_provider_type(true, &r.ty) {
+                let mut d = Diagnostic::error("invalid_resource_type", "Invalid resource type")
+                    .with_span(r.type_span)
+                    .with_detail(format!("The provider hashicorp/aws does not support resource type \"{}\".", r.ty));
+                if let Some(s) = did_you_mean(&r.ty, plcli_aws::provider_types(false)) {
+                    d = d.with_help(format!("did you mean `{s}`?"));
+                }
+                self.diags.push(d);
+            } else {
+                self.out.not_simulated.entry(r.ty.clone()).or_insert(r.type_span);
+            }
         }
         let is_aws = r.ty.starts_with("aws_");
         if !self.ctx.callers.contains_key("aws") && !self.root.providers.contains_key("aws") {
@@ -1280,7 +1291,7 @@ impl<'a> Walker<'a> {
             out.push('.');
             out.push_str(name.as_str());
             if let Some(TraversalOperator::Index(e)) = ops.peek() {
-                let key = Evaluator::new(file, &crate::walk::NoRefs).eval(e).ok()?;
+                let key = Evaluator::new(file, &plcli_eval::NoScope::HERE).eval(e).ok()?;
                 out.push_str(&match key {
                     Value::Number(n) => format!("[{}]", format_number(n)),
                     Value::String(s) => format!("[{}]", serde_json_string(&s)),
@@ -1301,7 +1312,7 @@ impl<'a> Walker<'a> {
         for op in ops {
             match op {
                 TraversalOperator::GetAttr(a) => steps.push(format!(".{}", a.as_str())),
-                TraversalOperator::Index(e) => match Evaluator::new(file, &crate::walk::NoRefs).eval(e).ok()? {
+                TraversalOperator::Index(e) => match Evaluator::new(file, &plcli_eval::NoScope::HERE).eval(e).ok()? {
                     Value::Number(n) => steps.push(format!("[{}]", format_number(n))),
                     Value::String(s) => steps.push(format!("[{}]", serde_json_string(&s))),
                     _ => return None,
@@ -1471,17 +1482,6 @@ fn collect_body_refs(file: FileId, body: &Body, bound: &[String], out: &mut Vec<
             Structure::Attribute(a) => out.extend(references_with_bound(file, &a.value, bound).0),
             Structure::Block(b) => collect_body_refs(file, &b.body, bound, out),
         }
-    }
-}
-
-/// A scope without references (literal keys in plcli addresses).
-pub(crate) struct NoRefs;
-
-impl Scope for NoRefs {
-    fn lookup(&self, subject: &Subject, span: Span) -> Result<Value, Diagnostic> {
-        Err(Diagnostic::error("variables_not_allowed", "Variables not allowed")
-            .with_span(span)
-            .with_detail(format!("{} cannot be used in an instance key here.", subject.address())))
     }
 }
 

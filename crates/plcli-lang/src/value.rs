@@ -57,6 +57,18 @@ impl Value {
         }
     }
 
+    /// The (key, value) pairs `for` expressions, template `for` directives and `dynamic`
+    /// blocks iterate over: index and element of a list or tuple, element and element of a
+    /// set, key and value of a map or object. Any other value is handed back.
+    pub fn into_iteration(self) -> Result<Vec<(Value, Value)>, Value> {
+        match self {
+            Value::List(v) | Value::Tuple(v) => Ok(v.into_iter().enumerate().map(|(i, x)| (Value::Number(i as f64), x)).collect()),
+            Value::Set(v) => Ok(v.into_iter().map(|x| (x.clone(), x)).collect()),
+            Value::Map(m) | Value::Object(m) => Ok(m.into_iter().map(|(k, x)| (Value::String(k), x)).collect()),
+            other => Err(other),
+        }
+    }
+
     /// Terraform's friendly name of the value's type, for messages.
     pub fn type_name(&self) -> String {
         match self {

@@ -7,7 +7,7 @@ use std::path::Path;
 use plcli_config::variables::VarValues;
 use plcli_config::Module;
 use plcli_graph::{walk, DefaultHook, Evaluation, InstanceRecord, WalkMode, WalkOptions};
-use plcli_syntax::{Diagnostic, Diagnostics, Span};
+use plcli_syntax::{Diagnostics, Span};
 
 use crate::hook::SymbolicHook;
 
@@ -31,20 +31,7 @@ pub fn analyze(root: &Module, vars: &VarValues, root_dir: &Path, prior: Diagnost
     let (checked, walk_diags) = walk(root, &opts, &mut DefaultHook);
     let mut diags = prior;
     diags.extend(walk_diags);
-    let mut not_simulated = Vec::new();
-    for (ty, span) in &checked.not_simulated {
-        if ty.starts_with("aws_") && !plcli_aws::is_provider_type(false, ty) && !plcli_aws::is_provider_type(true, ty) {
-            let mut d = Diagnostic::error("invalid_resource_type", "Invalid resource type")
-                .with_span(*span)
-                .with_detail(format!("The provider hashicorp/aws does not support resource type \"{ty}\"."));
-            if let Some(s) = plcli_eval::did_you_mean(ty, plcli_aws::provider_types(false)) {
-                d = d.with_help(format!("did you mean `{s}`?"));
-            }
-            diags.push(d);
-        } else {
-            not_simulated.push((ty.clone(), *span));
-        }
-    }
+    let not_simulated: Vec<(String, Span)> = checked.not_simulated.iter().map(|(ty, span)| (ty.clone(), *span)).collect();
     if diags.has_errors() {
         return Err(diags.sorted());
     }
