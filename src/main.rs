@@ -114,7 +114,20 @@ pub enum Command {
     },
 }
 
+/// plcli is a short-lived process that builds large value trees and frees them in bulk:
+/// handing freed pages back to the OS (mimalloc's default after 10 ms) only makes it fault
+/// them in and zero them again moments later, which on a virtual machine cost a third of a
+/// large `plan`. Keep them until exit (docs/performance.md).
+fn tune_allocator() {
+    // SAFETY: mi_option_set only stores an option value; it is safe to call at any time.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
+}
+
+/// `mi_option_purge_delay` in mimalloc's `mi_option_t` (v2 and v3 alike).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
 fn main() -> ExitCode {
+    tune_allocator();
     // Deeply nested (but accepted) input recurses in the parser and evaluator: give them room.
     let child = std::thread::Builder::new().stack_size(256 * 1024 * 1024).spawn(run);
     match child.map(|h| h.join()) {

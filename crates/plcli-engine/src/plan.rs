@@ -279,7 +279,7 @@ pub(crate) fn remote_state(config: &Value, base: &std::path::Path) -> Result<Val
         outputs.insert(k, o.value);
     }
     let mut m = config.as_map().cloned().unwrap_or_default();
-    m.insert("outputs".into(), Value::Object(outputs));
+    m.insert("outputs".into(), Value::Object(outputs.into()));
     m.insert("id".into(), Value::string(full.display().to_string()));
     Ok(Value::Object(m.into_iter().map(|(k, v)| (k, if v.is_unknown() { Value::Null } else { v })).collect()))
 }
@@ -303,7 +303,7 @@ pub(crate) fn with_tags_all(config: &Value, schema: Option<&BlockSchema>, caller
     }
     // With no tags at all the provider leaves tags_all to apply.
     if !all.is_empty() {
-        m.insert("tags_all".into(), Value::Map(all));
+        m.insert("tags_all".into(), Value::Map(all.into()));
     }
     Value::Object(m)
 }

@@ -145,7 +145,7 @@ impl<'a> Evaluator<'a> {
                         },
                     }
                 }
-                Ok(if unknown_key { Value::Unknown } else { Value::Object(out) })
+                Ok(if unknown_key { Value::Unknown } else { Value::Object(out.into()) })
             }
             Expression::StringTemplate(t) => {
                 let elements: Vec<&Element> = t.iter().collect();
@@ -482,7 +482,7 @@ impl<'a> Evaluator<'a> {
         if f.grouping {
             return Ok(Value::Object(groups.into_iter().map(|(k, v)| (k, Value::Tuple(v))).collect()));
         }
-        Ok(Value::Object(map))
+        Ok(Value::Object(map.into()))
     }
 
     fn call(&mut self, f: &plcli_syntax::hcl_edit::expr::FuncCall) -> R {

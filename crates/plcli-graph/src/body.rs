@@ -147,7 +147,7 @@ fn eval_body_with(
         for (name, items) in blocks {
             attrs.insert(name, Value::Tuple(items.into_iter().map(|(v, _)| v).collect()));
         }
-        return Value::Object(attrs);
+        return Value::Object(attrs.into());
     };
     for (name, items) in as_blocks {
         if let Some(attr) = schema.attributes.get(&name) {
@@ -243,7 +243,7 @@ fn eval_body_with(
         };
         attrs.insert(name.clone(), v);
     }
-    Value::Object(attrs)
+    Value::Object(attrs.into())
 }
 
 fn with_labels(b: &Block, v: Value) -> Value {

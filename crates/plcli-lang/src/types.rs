@@ -165,7 +165,7 @@ fn convert(ty: &Type, value: &Value) -> Result<Value, ConvError> {
             for (k, v) in entries {
                 out.insert(k.clone(), convert(elem, v).map_err(|e| e.at(format!("element \"{k}\"")))?);
             }
-            Ok(Value::Map(out))
+            Ok(Value::Map(out.into()))
         }
         Type::Object(attrs) => {
             let Some(entries) = value.as_map() else {
@@ -183,7 +183,7 @@ fn convert(ty: &Type, value: &Value) -> Result<Value, ConvError> {
                 };
                 out.insert(name.clone(), v);
             }
-            Ok(Value::Object(out))
+            Ok(Value::Object(out.into()))
         }
         Type::Tuple(types) => {
             let Some(items) = value.as_seq() else {

@@ -1,6 +1,8 @@
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
 
 use serde_json::Value as Json;
 
@@ -22,8 +24,104 @@ pub enum Value {
     List(Vec<Value>),
     Tuple(Vec<Value>),
     Set(Vec<Value>),
-    Map(BTreeMap<String, Value>),
-    Object(BTreeMap<String, Value>),
+    Map(ValueMap),
+    Object(ValueMap),
+}
+
+/// The entries of a map or object, shared between copies.
+///
+/// A resource's attributes travel from its evaluated configuration to the plan, the world and
+/// the state, and most of those copies never change them: cloning a `ValueMap` only counts a
+/// reference, and the first change through `DerefMut` copies the entries if another copy still
+/// shares them (copy on write). It reads as the `BTreeMap` it wraps.
+#[derive(Clone, Default)]
+pub struct ValueMap(Arc<BTreeMap<String, Value>>);
+
+impl ValueMap {
+    pub fn new() -> ValueMap {
+        ValueMap::default()
+    }
+
+    /// The entries, without copying when this is the only reference.
+    pub fn into_inner(self) -> BTreeMap<String, Value> {
+        Arc::unwrap_or_clone(self.0)
+    }
+
+    /// Whether both share the same entries (then they are equal without comparing).
+    pub fn ptr_eq(a: &ValueMap, b: &ValueMap) -> bool {
+        Arc::ptr_eq(&a.0, &b.0)
+    }
+}
+
+impl Deref for ValueMap {
+    type Target = BTreeMap<String, Value>;
+    fn deref(&self) -> &BTreeMap<String, Value> {
+        &self.0
+    }
+}
+
+impl DerefMut for ValueMap {
+    fn deref_mut(&mut self) -> &mut BTreeMap<String, Value> {
+        Arc::make_mut(&mut self.0)
+    }
+}
+
+impl From<BTreeMap<String, Value>> for ValueMap {
+    fn from(m: BTreeMap<String, Value>) -> ValueMap {
+        ValueMap(Arc::new(m))
+    }
+}
+
+impl<const N: usize> From<[(String, Value); N]> for ValueMap {
+    fn from(entries: [(String, Value); N]) -> ValueMap {
+        ValueMap(Arc::new(BTreeMap::from(entries)))
+    }
+}
+
+impl From<ValueMap> for BTreeMap<String, Value> {
+    fn from(m: ValueMap) -> BTreeMap<String, Value> {
+        m.into_inner()
+    }
+}
+
+impl FromIterator<(String, Value)> for ValueMap {
+    fn from_iter<I: IntoIterator<Item = (String, Value)>>(iter: I) -> ValueMap {
+        ValueMap(Arc::new(iter.into_iter().collect()))
+    }
+}
+
+impl IntoIterator for ValueMap {
+    type Item = (String, Value);
+    type IntoIter = std::collections::btree_map::IntoIter<String, Value>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.into_inner().into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a ValueMap {
+    type Item = (&'a String, &'a Value);
+    type IntoIter = std::collections::btree_map::Iter<'a, String, Value>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl Extend<(String, Value)> for ValueMap {
+    fn extend<I: IntoIterator<Item = (String, Value)>>(&mut self, iter: I) {
+        Arc::make_mut(&mut self.0).extend(iter);
+    }
+}
+
+impl PartialEq for ValueMap {
+    fn eq(&self, other: &ValueMap) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || *self.0 == *other.0
+    }
+}
+
+impl fmt::Debug for ValueMap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
 }
 
 impl Value {
@@ -117,7 +215,7 @@ impl Value {
     /// Entries of a map or object.
     pub fn as_map(&self) -> Option<&BTreeMap<String, Value>> {
         match self {
-            Value::Map(m) | Value::Object(m) => Some(m),
+            Value::Map(m) | Value::Object(m) => Some(&**m),
             _ => None,
         }
     }

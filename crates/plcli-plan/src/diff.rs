@@ -159,7 +159,7 @@ pub fn diff(
             after.insert("tags_all".into(), t.clone());
         }
     }
-    let after_v = Value::Object(after);
+    let after_v = Value::Object(after.into());
     if force_replace || !replace_paths.is_empty() {
         // A new object: everything computed is unknown again.
         let mut fresh = config_m.clone();
@@ -170,7 +170,7 @@ pub fn diff(
             }
         }
         let action = if create_before_destroy { Action::CreateDelete } else { Action::DeleteCreate };
-        return Diff { action, after: Value::Object(fresh), replace_paths };
+        return Diff { action, after: Value::Object(fresh.into()), replace_paths };
     }
     if values_equal(&after_v, prior) && after_v.is_wholly_known() {
         return Diff { action: Action::NoOp, after: prior.clone(), replace_paths };

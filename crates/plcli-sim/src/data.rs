@@ -299,7 +299,7 @@ impl World {
                 out.entry("id".into()).or_insert_with(|| s(&caller.region));
             }
         }
-        Ok(settle(Value::Object(out)))
+        Ok(settle(Value::Object(out.into())))
     }
 }
 

@@ -77,7 +77,7 @@ fn tags_all(a: &mut Attrs, caller: &Caller) {
             all.insert(k.clone(), v.clone());
         }
     }
-    a.insert("tags_all".into(), Value::Map(all));
+    a.insert("tags_all".into(), Value::Map(all.into()));
 }
 
 fn region_zone_for_nlb(region: &str) -> &'static str {
@@ -226,7 +226,7 @@ impl World {
         };
         a.insert("id".into(), s(&id));
         tags_all(&mut a, caller);
-        let attrs = settle(Value::Object(a));
+        let attrs = settle(Value::Object(a.into()));
         let id = object_key(ty, &id);
         let internal = self.objects.get(&id).map(|o| o.internal.clone()).unwrap_or_default();
         self.put(
@@ -274,7 +274,7 @@ impl World {
         }
         a.insert("id".into(), s(id));
         tags_all(&mut a, caller);
-        let attrs = settle(Value::Object(a));
+        let attrs = settle(Value::Object(a.into()));
         // The type-specific update may have changed world-only bookkeeping (a new private DNS
         // name's verification state, an endpoint's private DNS claim): keep it.
         let internal = self.objects.get(&key).map(|o| o.internal.clone()).unwrap_or(obj.internal.clone());
@@ -439,8 +439,8 @@ impl World {
             ("ingress", Value::set(vec![rule(vec![], true)])),
             ("egress", Value::set(vec![rule(vec![s("0.0.0.0/0")], false)])),
             ("revoke_rules_on_delete", Value::Bool(false)),
-            ("tags", Value::Map(BTreeMap::new())),
-            ("tags_all", Value::Map(BTreeMap::new())),
+            ("tags", Value::Map(Default::default())),
+            ("tags_all", Value::Map(Default::default())),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
@@ -453,7 +453,7 @@ impl World {
                 ty: "aws_security_group".into(),
                 account: caller.account.clone(),
                 region: caller.region.clone(),
-                attrs: Value::Object(sg_attrs),
+                attrs: Value::Object(sg_attrs.into()),
                 internal,
             },
         );
@@ -1300,7 +1300,7 @@ impl World {
                     ty: "aws_network_interface".into(),
                     account: caller.account.clone(),
                     region: caller.region.clone(),
-                    attrs: Value::Object(attrs),
+                    attrs: Value::Object(attrs.into()),
                     internal: BTreeMap::new(),
                 },
             );
@@ -1432,14 +1432,14 @@ impl World {
         a.insert("state".into(), s(to));
         let principal = obj.internal.get("principal").and_then(Value::as_str).unwrap_or("").to_string();
         let owner = obj.account.clone();
-        self.put(vpce, Object { attrs: Value::Object(a), ..obj });
+        self.put(vpce, Object { attrs: Value::Object(a.into()), ..obj });
         // An accepter reads the connection's state back (DescribeVpcEndpointConnections).
         for acc in self.referencing("vpc_endpoint_id", vpce, Some("aws_vpc_endpoint_connection_accepter")) {
             if let Some(o) = self.objects.get(&acc).cloned() {
                 let mut aa = o.attrs.as_map().cloned().unwrap_or_default();
                 if str_of(&aa, "vpc_endpoint_service_id") == Some(service_id) {
                     aa.insert("vpc_endpoint_state".into(), s(to));
-                    self.put(&acc, Object { attrs: Value::Object(aa), ..o });
+                    self.put(&acc, Object { attrs: Value::Object(aa.into()), ..o });
                 }
             }
         }
@@ -1504,11 +1504,11 @@ impl World {
         let mut a = attrs.clone();
         let mut cfg_m = cfg.as_map().cloned().unwrap_or_default();
         cfg_m.insert("state".into(), s(state));
-        a.insert("private_dns_name_configuration".into(), list(vec![Value::Object(cfg_m)]));
+        a.insert("private_dns_name_configuration".into(), list(vec![Value::Object(cfg_m.into())]));
         if let Some(obj) = self.objects.get(service_id).cloned() {
             let mut internal = obj.internal.clone();
             internal.insert("dns_state".into(), s(state));
-            self.put(service_id, Object { attrs: Value::Object(a), internal, ..obj });
+            self.put(service_id, Object { attrs: Value::Object(a.into()), internal, ..obj });
         }
         Ok(state.to_string())
     }

@@ -373,10 +373,10 @@ pub(super) fn merge(a: Args) -> Result<Value, FuncError> {
             .collect();
         let known: Vec<&Type> = elems.iter().filter(|e| **e != Type::Any).collect();
         if known.windows(2).all(|w| w[0] == w[1]) {
-            return Ok(Value::Map(out));
+            return Ok(Value::Map(out.into()));
         }
     }
-    Ok(Value::Object(out))
+    Ok(Value::Object(out.into()))
 }
 
 pub(super) fn one(a: Args) -> Result<Value, FuncError> {
@@ -673,7 +673,7 @@ pub(super) fn zipmap(a: Args) -> Result<Value, FuncError> {
         };
         out.insert(k.clone(), v.clone());
     }
-    Ok(if matches!(values, Value::List(_)) { Value::Map(out) } else { Value::Object(out) })
+    Ok(if matches!(values, Value::List(_)) { Value::Map(out.into()) } else { Value::Object(out.into()) })
 }
 
 pub(super) fn removed_list(_: Args) -> Result<Value, FuncError> {

@@ -193,7 +193,7 @@ pub(crate) fn to_map(v: &Value) -> Option<Value> {
             for (k, x) in m {
                 out.insert(k.clone(), convert(x, &t)?);
             }
-            Some(Value::Map(out))
+            Some(Value::Map(out.into()))
         }
         _ => None,
     }
@@ -303,7 +303,7 @@ mod tests {
         let mut m = BTreeMap::new();
         m.insert("a".to_string(), Value::Object([("x".to_string(), Value::Number(1.0))].into()));
         m.insert("b".to_string(), Value::Object([("x".to_string(), s("s"))].into()));
-        let got = f("tomap", vec![Value::Object(m)]).unwrap();
+        let got = f("tomap", vec![Value::Object(m.into())]).unwrap();
         let Value::Map(out) = got else { panic!("not a map") };
         assert_eq!(out["a"], Value::Object([("x".to_string(), s("1"))].into()));
     }

@@ -295,7 +295,7 @@ pub(super) fn csvdecode(a: Args) -> Result<Value, FuncError> {
             return Err(FuncError::call(format!("CSV parse error on line {line}: wrong number of fields")));
         }
         let row: BTreeMap<String, Value> = headers.iter().cloned().zip(cols.into_iter().map(Value::String)).collect();
-        rows.push(Value::Object(row));
+        rows.push(Value::Object(row.into()));
     }
     Ok(Value::List(rows))
 }

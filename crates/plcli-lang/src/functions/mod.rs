@@ -616,7 +616,7 @@ fn convert_param(v: Value, ty: Pt) -> Result<Value, String> {
                     let x = convert_param(x, Pt::ListStr).map_err(|e| format!("element \"{k}\": {e}"))?;
                     out.insert(k, x);
                 }
-                Ok(Value::Map(out))
+                Ok(Value::Map(out.into()))
             }
             _ => Err("map of list of string required".into()),
         },

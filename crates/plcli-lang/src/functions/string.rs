@@ -3,7 +3,6 @@
 //! strcontains.
 
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
 
 use regex::{Regex, RegexBuilder};
 
@@ -360,7 +359,7 @@ fn capture_value(kind: &Captures, caps: &regex::Captures) -> Value {
     match kind {
         Captures::Whole => group(0),
         Captures::Unnamed(n) => Value::Tuple((1..=*n).map(group).collect()),
-        Captures::Named(names) => Value::Object(names.iter().map(|(i, n)| (n.clone(), group(*i))).collect::<BTreeMap<_, _>>()),
+        Captures::Named(names) => Value::Object(names.iter().map(|(i, n)| (n.clone(), group(*i))).collect()),
     }
 }
 

@@ -838,7 +838,7 @@ impl Lit<'_> {
                     attrs.insert(key, self.value());
                     self.eat(b',');
                 }
-                Value::Object(attrs)
+                Value::Object(attrs.into())
             }
             Some(c) if c == b'-' || c.is_ascii_digit() => self.number(),
             _ => {
@@ -954,7 +954,7 @@ fn no_panics_on_awkward_arguments() {
         Value::Tuple(vec![Value::Unknown, s("a"), Value::Number(1.0), Value::Tuple(vec![Value::Null])]),
         Value::List(vec![]),
         Value::Set(vec![s("a"), s("b")]),
-        Value::Object([("a".to_string(), Value::Unknown), ("b".to_string(), Value::Map(BTreeMap::new()))].into()),
+        Value::Object([("a".to_string(), Value::Unknown), ("b".to_string(), Value::Map(Default::default()))].into()),
     ];
     let ctx = FuncContext::default();
     let mut calls = 0usize;

@@ -543,7 +543,7 @@ impl Decoder {
                     let v = self.value(depth + 1)?;
                     attrs.insert(key, v);
                 }
-                let v = Value::Object(attrs);
+                let v = Value::Object(attrs.into());
                 self.complete_anchor(&anchor, &v);
                 Ok(v)
             }
