@@ -117,14 +117,22 @@ pub enum Command {
 /// plcli is a short-lived process that builds large value trees and frees them in bulk:
 /// handing freed pages back to the OS (mimalloc's default after 10 ms) only makes it fault
 /// them in and zero them again moments later, which on a virtual machine cost a third of a
-/// large `plan`. Keep them until exit (docs/performance.md).
+/// large `plan`. Keep them until exit. Transparent huge pages make each first touch zero
+/// 2 MiB: fewer faults, but more memory touched and more system time, so ask for small pages
+/// (docs/performance.md).
 fn tune_allocator() {
-    // SAFETY: mi_option_set only stores an option value; it is safe to call at any time.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
+    // SAFETY: mi_option_set only stores an option value; it is safe to call at any time
+    // (mimalloc reads these two when it next returns or maps memory).
+    unsafe {
+        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1);
+        libmimalloc_sys::mi_option_set(MI_OPTION_ALLOW_THP, 0);
+    }
 }
 
-/// `mi_option_purge_delay` in mimalloc's `mi_option_t` (v2 and v3 alike).
+/// `mi_option_purge_delay` and `mi_option_allow_thp` in the `mi_option_t` of the mimalloc v3
+/// that `libmimalloc-sys` 0.1.49 builds (the crate's own constants predate them).
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+const MI_OPTION_ALLOW_THP: libmimalloc_sys::mi_option_t = 43;
 
 fn main() -> ExitCode {
     tune_allocator();

@@ -173,7 +173,8 @@ fn killing_apply_at_any_point_loses_nothing() {
             .output()
             .unwrap();
         assert!(!r.status.success(), "apply did not crash at {crash_after}");
-        // The next apply replays the journal and finishes the rest, without duplicates.
+        // The apply had not taken effect (its operations were tentative records of the
+        // prediction): the next apply drops them and does everything, without duplicates.
         let again = plcli(d.path(), &["apply", "--auto-approve"]);
         assert_eq!(again.code, 0, "after a crash at {crash_after}:\n{}", again.transcript());
         assert_eq!(world_objects(&d.path().join(".plcli/world.json")), want_world, "world differs after a crash at {crash_after}");
@@ -182,6 +183,41 @@ fn killing_apply_at_any_point_loses_nothing() {
         let plan = plcli(d.path(), &["plan", "--detailed-exitcode"]);
         assert_eq!(plan.code, 0, "not converged after a crash at {crash_after}:\n{}", plan.transcript());
     }
+}
+
+#[test]
+fn an_apply_killed_after_its_commit_record_is_finished_by_the_next_command() {
+    let clean = example("payments");
+    ok(&plcli(clean.path(), &["apply", "--auto-approve"]));
+    let want_world = world_objects(&clean.path().join(".plcli/world.json"));
+    let d = example("payments");
+    let r = std::process::Command::new(env!("CARGO_BIN_EXE_plcli"))
+        .args(["apply", "--auto-approve", "--no-color"])
+        .current_dir(d.path())
+        .env("PLCLI_TEST_CRASH_AFTER", "commit")
+        .output()
+        .unwrap();
+    assert!(!r.status.success(), "apply did not crash at its commit");
+    assert!(d.path().join("plcli.state.json.journal").exists());
+    // Committed: the next command (even a plan) replays the journal, and nothing is left to do.
+    let plan = plcli(d.path(), &["plan", "--detailed-exitcode"]);
+    assert_eq!(plan.code, 0, "{}", plan.transcript());
+    assert!(plan.stderr.contains("replayed"), "{}", plan.stderr);
+    assert_eq!(world_objects(&d.path().join(".plcli/world.json")), want_world);
+}
+
+#[test]
+fn a_refused_or_cancelled_apply_leaves_no_journal() {
+    let d = example("payments");
+    let r = std::process::Command::new(env!("CARGO_BIN_EXE_plcli"))
+        .args(["apply", "--no-color"])
+        .current_dir(d.path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!r.status.success());
+    assert!(!d.path().join("plcli.state.json.journal").exists());
+    assert!(!d.path().join("plcli.state.json").exists());
 }
 
 #[test]

@@ -115,10 +115,14 @@ pub(crate) fn open(global: &GlobalArgs, lock_timeout: Duration, operation: &str,
     let locks = ws.lock(operation, write_world || journal).map_err(|e| fail(ui, &e.into(), &empty))?;
     if journal {
         match ws.recover() {
-            Ok(true) => {
+            Ok(plcli_engine::Recovery::Replayed) => {
                 eprintln!("plcli: finished recording an apply that was interrupted (journal {} replayed)", ws.journal_path().display())
             }
-            Ok(false) => {}
+            Ok(plcli_engine::Recovery::Discarded) => eprintln!(
+                "plcli: an apply was interrupted before it took effect; nothing of it was applied (journal {} removed)",
+                ws.journal_path().display()
+            ),
+            Ok(plcli_engine::Recovery::Nothing) => {}
             Err(e) => return Err(fail(ui, &e.into(), &empty)),
         }
     }
@@ -142,6 +146,7 @@ pub fn run_plan(global: &GlobalArgs, args: &PlanArgs, ui: &Ui) -> u8 {
         replace: args.replace.clone(),
         refresh: args.refresh,
         predict: true,
+        commit: false,
     };
     let planned = make_plan(&mut s, &opts);
     ui.print_diagnostics(&planned.diags.clone().sorted(), &s.loaded.sources);
@@ -193,7 +198,7 @@ fn confirm(auto_approve: bool, question: &str) -> Result<bool, String> {
     Ok(line.trim() == "yes")
 }
 
-fn execute(s: &mut Session, planned: &Planned, ui: &Ui, destroy: bool) -> u8 {
+fn execute(s: &mut Session, mut planned: Planned, ui: &Ui, destroy: bool) -> u8 {
     let (add, change, del) = planned.plan.counts();
     let total = (add + change + del) as u64;
     // Large applies on a terminal get a progress bar; the Terraform-style lines still go to
@@ -222,7 +227,16 @@ fn execute(s: &mut Session, planned: &Planned, ui: &Ui, destroy: bool) -> u8 {
             let _ = writeln!(stdout, "{line}");
         }
     };
-    let report = plcli_engine::apply(&s.ws, &s.loaded, &mut s.state, &mut s.world, &planned.plan, &planned.prior, &mut log);
+    let report = match planned.predicted.take() {
+        // The prediction already carried the plan out in memory: commit it.
+        Some(predicted) => {
+            for line in &predicted.log {
+                log(line);
+            }
+            plcli_engine::commit(&s.ws, &mut s.state, &mut s.world, predicted)
+        }
+        None => plcli_engine::apply(&s.ws, &s.loaded, &mut s.state, &mut s.world, &planned.plan, &planned.prior, &mut log),
+    };
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
@@ -259,11 +273,16 @@ pub fn run_apply(global: &GlobalArgs, args: &ApplyArgs, ui: &Ui) -> u8 {
             Ok(p) => (p, true),
             Err(d) => return fail(ui, &d.into(), &s.loaded.sources),
         },
-        None => (make_plan(&mut s, &PlanOptions { refresh: true, predict: true, ..PlanOptions::default() }), false),
+        None => (make_plan(&mut s, &PlanOptions { refresh: true, predict: true, commit: true, ..PlanOptions::default() }), false),
     };
     ui.print_diagnostics(&planned.diags.clone().sorted(), &s.loaded.sources);
+    // Whatever stops the apply here leaves nothing of the prediction behind.
+    let stop = |s: &Session| {
+        plcli_engine::discard(&s.ws);
+        1
+    };
     if planned.diags.has_errors() {
-        return 1;
+        return stop(&s);
     }
     if !from_file {
         print!("{}", render(&planned.plan));
@@ -272,17 +291,18 @@ pub fn run_apply(global: &GlobalArgs, args: &ApplyArgs, ui: &Ui) -> u8 {
                 Ok(true) => {}
                 Ok(false) => {
                     println!("\nApply cancelled.");
-                    return 1;
+                    return stop(&s);
                 }
                 Err(m) => {
                     eprintln!("Error: {m}");
-                    return 1;
+                    return stop(&s);
                 }
             }
         }
     }
     println!();
-    execute(&mut s, &planned, ui, planned.plan.destroy)
+    let destroy = planned.plan.destroy;
+    execute(&mut s, planned, ui, destroy)
 }
 
 pub fn run_destroy(global: &GlobalArgs, args: &DestroyArgs, ui: &Ui) -> u8 {
@@ -310,7 +330,7 @@ pub fn run_destroy(global: &GlobalArgs, args: &DestroyArgs, ui: &Ui) -> u8 {
         }
     }
     println!();
-    execute(&mut s, &planned, ui, true)
+    execute(&mut s, planned, ui, true)
 }
 
 /// Reads a saved plan, refuses it when the state moved on, and re-derives it against the
@@ -347,6 +367,7 @@ fn saved_plan(s: &mut Session, path: &Path) -> Result<Planned, Diagnostic> {
         replace: strings("replace"),
         refresh: false,
         predict: true,
+        commit: true,
     };
     let planned = make_plan(s, &opts);
     let saved: Vec<(String, Vec<String>)> = j

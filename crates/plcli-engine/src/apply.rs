@@ -288,8 +288,9 @@ impl InstanceHook for ApplyHook<'_, '_> {
 
 /// Carries out `plan` (SPEC §4 `apply`): creates and updates in dependency order through a
 /// walk of the configuration, then deletions in reverse dependency order; each operation is
-/// journalled before its dependents start; at the end the journal is compacted into the
-/// state and world files. `log` receives Terraform-style progress lines.
+/// journalled before its dependents start; at the end the journal is compacted into the state
+/// and world files. `log` receives Terraform-style progress lines. (A plan made with
+/// [`crate::PlanOptions::commit`] is carried out by [`commit`] instead, without a second walk.)
 pub fn apply(
     ws: &Workspace,
     loaded: &Loaded,
@@ -299,7 +300,7 @@ pub fn apply(
     prior: &BTreeMap<String, InstanceState>,
     log: &mut dyn FnMut(&str),
 ) -> ApplyReport {
-    apply_inner(Some(ws), loaded, state, world, plan, prior, log)
+    apply_inner(Durability::Journal(ws), loaded, state, world, plan, prior, log)
 }
 
 /// Applies a plan to in-memory copies only: no journal, no files (`verify --planned`).
@@ -310,11 +311,94 @@ pub fn apply_in_memory(
     plan: &Plan,
     prior: &BTreeMap<String, InstanceState>,
 ) -> ApplyReport {
-    apply_inner(None, loaded, state, world, plan, prior, &mut |_| {})
+    apply_inner(Durability::InMemory, loaded, state, world, plan, prior, &mut |_| {})
 }
 
-fn apply_inner(
-    ws: Option<&Workspace>,
+/// How an apply's operations are recorded.
+#[derive(Clone, Copy)]
+pub(crate) enum Durability<'a> {
+    /// Not at all (predictions for `plan` and `verify --planned`).
+    InMemory,
+    /// In the workspace's journal as they complete; the journal is compacted at the end.
+    Journal(&'a Workspace),
+    /// In the workspace's journal as tentative records that take effect only when
+    /// [`commit`] appends its commit record; no files are written (`apply`'s prediction).
+    Tentative(&'a Workspace),
+}
+
+/// The record that opens a tentative journal and the one that commits it.
+const TENTATIVE: &str = "tentative";
+const COMMIT: &str = "commit";
+
+/// Whether a journal's records took effect: a tentative journal (one `apply`'s prediction
+/// wrote) only once its commit record is there.
+pub(crate) fn journal_committed(entries: &[Json]) -> bool {
+    let tentative = entries.first().and_then(|e| e.get(TENTATIVE)).is_some();
+    !tentative || entries.last().and_then(|e| e.get(COMMIT)).is_some()
+}
+
+/// What an apply's prediction produced: the state and world after every operation, its report
+/// and progress lines. Its operations are already in the journal as tentative records.
+pub struct Predicted {
+    pub state: State,
+    pub world: World,
+    pub report: ApplyReport,
+    pub log: Vec<String>,
+}
+
+/// Carries out a predicted apply: commits the journal the prediction wrote (from then on a
+/// crash is finished by replaying it), then takes the predicted state and world and compacts
+/// them into the state and world files. The simulation is deterministic, so the prediction is
+/// what a second walk would do; this spares it.
+pub fn commit(ws: &Workspace, state: &mut State, world: &mut World, predicted: Predicted) -> ApplyReport {
+    let Predicted { state: new_state, world: new_world, mut report, log: _ } = predicted;
+    // The outputs are known only now: the commit record carries them for a replay.
+    let outputs: serde_json::Map<String, Json> =
+        new_state.outputs.iter().map(|(k, o)| (k.clone(), json!({"value": o.value.to_json(), "sensitive": o.sensitive}))).collect();
+    let committed = Journal::open(&ws.journal_path()).and_then(|mut j| {
+        j.record(&json!({ COMMIT: true, "outputs": outputs }))?;
+        j.sync()
+    });
+    if let Err(e) = committed {
+        report.diags.push(
+            Diagnostic::error("journal_write_failed", format!("Cannot commit the apply journal {}", ws.journal_path().display()))
+                .with_detail(format!("{e}; nothing was applied")),
+        );
+        discard(ws);
+        return report;
+    }
+    if std::env::var("PLCLI_TEST_CRASH_AFTER").is_ok_and(|v| v == COMMIT) {
+        // Test hook: die like `kill -9` right after the commit record.
+        std::process::abort();
+    }
+    *state = new_state;
+    *world = new_world;
+    compact(ws, state, world, &mut report);
+    report
+}
+
+/// Drops a tentative journal whose apply will not happen (cancelled, or refused by the
+/// prediction). Nothing it recorded took effect.
+pub fn discard(ws: &Workspace) {
+    let _ = std::fs::remove_file(ws.journal_path());
+}
+
+/// Writes the world and the state (serial + 1) and removes the journal they came from.
+fn compact(ws: &Workspace, state: &mut State, world: &World, report: &mut ApplyReport) {
+    state.serial += 1;
+    if let Err(e) = ws.write_world(world) {
+        report.diags.push(e.0);
+        return;
+    }
+    if let Err(e) = ws.write_state(state) {
+        report.diags.push(e.0);
+        return;
+    }
+    let _ = std::fs::remove_file(ws.journal_path());
+}
+
+pub(crate) fn apply_inner(
+    durability: Durability,
     loaded: &Loaded,
     state: &mut State,
     world: &mut World,
@@ -322,7 +406,16 @@ fn apply_inner(
     prior: &BTreeMap<String, InstanceState>,
     log: &mut dyn FnMut(&str),
 ) -> ApplyReport {
-    let journal = match ws.map(|ws| Journal::open(&ws.journal_path())) {
+    let (ws, tentative) = match durability {
+        Durability::InMemory => (None, false),
+        Durability::Journal(ws) => (Some(ws), false),
+        Durability::Tentative(ws) => (Some(ws), true),
+    };
+    if tentative {
+        // A tentative journal starts afresh (open() already replayed or discarded any other).
+        discard(ws.expect("tentative applies have a workspace"));
+    }
+    let mut journal = match ws.map(|ws| Journal::open(&ws.journal_path())) {
         None => None,
         Some(Ok(j)) => Some(j),
         Some(Err(e)) => {
@@ -335,6 +428,16 @@ fn apply_inner(
             };
         }
     };
+    if let (true, Some(j)) = (tentative, journal.as_mut()) {
+        if let Err(e) = j.record(&json!({ TENTATIVE: true })) {
+            return ApplyReport {
+                diags: Diagnostic::error("journal_write_failed", format!("Cannot write the apply journal {}", j.path().display()))
+                    .with_detail(e.to_string())
+                    .into(),
+                ..ApplyReport::default()
+            };
+        }
+    }
     let crash_after = std::env::var("PLCLI_TEST_CRASH_AFTER").ok().and_then(|v| v.parse().ok());
     world.take_touched();
     let mut rec = Recorder { journal, events_from: world.events.len(), crash_after, written: 0, log };
@@ -433,18 +536,13 @@ fn apply_inner(
     }
     let Some(ws) = ws else { return report };
     if let Some(j) = rec.journal.as_mut() {
-        let _ = j.sync();
+        if let Err(e) = j.sync() {
+            report.diags.push(Diagnostic::error("journal_write_failed", "Cannot write the apply journal").with_detail(e.to_string()));
+        }
     }
-    state.serial += 1;
-    if let Err(e) = ws.write_world(world) {
-        report.diags.push(e.0);
-        return report;
+    if !tentative {
+        compact(ws, state, world, &mut report);
     }
-    if let Err(e) = ws.write_state(state) {
-        report.diags.push(e.0);
-        return report;
-    }
-    let _ = std::fs::remove_file(ws.journal_path());
     report
 }
 

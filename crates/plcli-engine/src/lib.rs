@@ -18,9 +18,9 @@ mod apply;
 mod plan;
 mod workspace;
 
-pub use apply::{apply, apply_in_memory, ApplyReport, Failure};
+pub use apply::{apply, apply_in_memory, commit, discard, ApplyReport, Failure, Predicted};
 pub use plan::{plan, PlanOptions, Planned};
-pub use workspace::{Loaded, Workspace, WorkspaceError};
+pub use workspace::{Loaded, Recovery, Workspace, WorkspaceError};
 
 use plcli_graph::Caller as ConfigCaller;
 use plcli_graph::Simulation;

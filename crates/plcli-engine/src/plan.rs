@@ -25,6 +25,9 @@ pub struct PlanOptions {
     /// report every operation the simulated API refuses as a plan error (plan and apply do;
     /// `verify --planned` turns refusals into explanations instead).
     pub predict: bool,
+    /// Keep the prediction to carry out with [`crate::commit`] (`apply`): its operations go
+    /// to the workspace's journal as tentative records, and its state and world are kept.
+    pub commit: bool,
 }
 
 /// A plan with what produced it.
@@ -34,6 +37,8 @@ pub struct Planned {
     pub diags: Diagnostics,
     /// The refreshed prior state, by address.
     pub prior: BTreeMap<String, InstanceState>,
+    /// The prediction, when asked to keep it ([`PlanOptions::commit`]) and it refused nothing.
+    pub predicted: Option<crate::apply::Predicted>,
 }
 
 pub(crate) fn index_json(k: &InstanceKey) -> Json {
@@ -321,7 +326,7 @@ fn known_inputs(config: &Value, schema: Option<&BlockSchema>) -> bool {
 }
 
 /// Refreshes, walks the configuration and diffs every instance (SPEC §4 `plan`).
-pub fn plan(_ws: &Workspace, loaded: &Loaded, state: &State, world: &mut World, opts: &PlanOptions) -> Planned {
+pub fn plan(ws: &Workspace, loaded: &Loaded, state: &State, world: &mut World, opts: &PlanOptions) -> Planned {
     let (prior, drift) = refresh(state, world, opts.refresh);
     let root = &loaded.module;
     let lifecycle = |r: &InstanceRecord| -> (Vec<String>, bool) {
@@ -425,9 +430,9 @@ pub fn plan(_ws: &Workspace, loaded: &Loaded, state: &State, world: &mut World, 
         refresh: opts.refresh,
         variables: loaded.vars.values.clone(),
     };
-    let mut planned = Planned { plan, eval, diags, prior };
+    let mut planned = Planned { plan, eval, diags, prior, predicted: None };
     if opts.predict && !opts.destroy && !planned.diags.has_errors() && planned.plan.has_changes() {
-        predict(loaded, state, world, &mut planned);
+        predict(opts.commit.then_some(ws), loaded, state, world, &mut planned);
     }
     planned
 }
@@ -490,12 +495,31 @@ fn restrict_to_targets(
 
 /// Runs the plan against copies of the state and world; every refusal becomes an error at the
 /// offending attribute, with the AWS code, before anything is changed. The simulation is
-/// deterministic, so what the copy refuses, the real apply would refuse.
-fn predict(loaded: &Loaded, state: &State, world: &World, planned: &mut Planned) {
+/// deterministic, so what the copy refuses, the real apply would refuse. With a workspace
+/// (`apply`), the operations are journalled as tentative records and the result is kept in
+/// [`Planned::predicted`] for [`crate::commit`] when nothing was refused.
+fn predict(commit: Option<&Workspace>, loaded: &Loaded, state: &State, world: &World, planned: &mut Planned) {
     let mut st = state.clone();
     let mut w = world.clone();
-    let report = crate::apply::apply_in_memory(loaded, &mut st, &mut w, &planned.plan, &planned.prior);
-    for f in report.failures {
+    let mut log = Vec::new();
+    let durability = match commit {
+        Some(ws) => crate::apply::Durability::Tentative(ws),
+        None => crate::apply::Durability::InMemory,
+    };
+    let mut report = crate::apply::apply_inner(durability, loaded, &mut st, &mut w, &planned.plan, &planned.prior, &mut |line| {
+        if commit.is_some() {
+            log.push(line.to_string());
+        }
+    });
+    let failures = std::mem::take(&mut report.failures);
+    if let Some(ws) = commit {
+        if failures.is_empty() {
+            planned.predicted = Some(crate::apply::Predicted { state: st, world: w, report, log });
+        } else {
+            crate::apply::discard(ws);
+        }
+    }
+    for f in failures {
         let record = planned.eval.instances.iter().find(|r| r.address == f.address);
         let attr = match (f.code.as_str(), f.ty.as_str()) {
             ("InvalidServiceName", _) => Some("service_name"),

@@ -168,14 +168,19 @@ impl Workspace {
     }
 
     /// Finishes an apply that a crash interrupted: replays the journal into the state and
-    /// world files, then removes it. Must hold both locks. Returns whether there was one.
-    pub fn recover(&self) -> Result<bool, WorkspaceError> {
+    /// world files, then removes it; a tentative journal that was never committed (the apply
+    /// stopped before it took effect) is removed unreplayed. Must hold both locks.
+    pub fn recover(&self) -> Result<Recovery, WorkspaceError> {
         let jpath = self.journal_path();
         let entries = match Journal::replay(&jpath) {
             Ok(Some(e)) => e,
-            Ok(None) => return Ok(false),
+            Ok(None) => return Ok(Recovery::Nothing),
             Err(e) => return Err(file_error("invalid_journal", format!("Cannot replay journal {}", jpath.display()), e.to_string())),
         };
+        if !crate::apply::journal_committed(&entries) {
+            let _ = std::fs::remove_file(&jpath);
+            return Ok(Recovery::Discarded);
+        }
         let mut state = self.read_state()?;
         let mut world = self.read_world()?;
         for e in &entries {
@@ -186,8 +191,19 @@ impl Workspace {
         self.write_world(&world)?;
         self.write_state(&state)?;
         let _ = std::fs::remove_file(&jpath);
-        Ok(true)
+        Ok(Recovery::Replayed)
     }
+}
+
+/// What [`Workspace::recover`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recovery {
+    /// No journal.
+    Nothing,
+    /// A journal of an interrupted apply, replayed into the state and world.
+    Replayed,
+    /// The journal of an apply interrupted before it took effect, removed.
+    Discarded,
 }
 
 /// Applies one journal record to the in-memory state and world.
@@ -199,6 +215,16 @@ pub(crate) fn apply_record(state: &mut State, world: &mut World, e: &serde_json:
     }
     if let Some(meta) = e.get("meta") {
         world.apply_meta_json(meta).map_err(|e| e.to_string())?;
+    }
+    if let Some(outputs) = e.get("outputs").and_then(|o| o.as_object()) {
+        state.outputs = outputs
+            .iter()
+            .map(|(k, o)| {
+                let value = plcli_lang::Value::from_json(o.get("value").unwrap_or(&serde_json::Value::Null));
+                let sensitive = o.get("sensitive").and_then(|s| s.as_bool()).unwrap_or(false);
+                (k.clone(), plcli_state::OutputState { value, sensitive })
+            })
+            .collect();
     }
     if let Some(insts) = e.get("state").and_then(|s| s.as_object()) {
         for (addr, inst) in insts {
