@@ -12,6 +12,9 @@ mod cmd;
 mod ui;
 
 // See docs/performance.md: allocation dominates at 10,000 consumers.
+// (`--features system-alloc` builds with the system allocator, for heap profilers such as
+// valgrind's massif, which cannot see inside mimalloc.)
+#[cfg(not(feature = "system-alloc"))]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -121,6 +124,9 @@ pub enum Command {
 /// 2 MiB: fewer faults, but more memory touched and more system time, so ask for small pages
 /// (docs/performance.md).
 fn tune_allocator() {
+    #[cfg(feature = "system-alloc")]
+    return;
+    #[cfg(not(feature = "system-alloc"))]
     // SAFETY: mi_option_set only stores an option value; it is safe to call at any time
     // (mimalloc reads these two when it next returns or maps memory).
     unsafe {

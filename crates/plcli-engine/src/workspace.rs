@@ -149,9 +149,16 @@ impl Workspace {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(World::new()),
             Err(e) => return Err(file_error("invalid_world", format!("Cannot read world file {}", path.display()), e.to_string())),
         };
-        let json: serde_json::Value = serde_json::from_slice(&bytes)
-            .map_err(|e| file_error("invalid_world", format!("World file {} is not valid JSON", path.display()), e.to_string()))?;
-        World::from_json(&json).map_err(|e| file_error("invalid_world", format!("Cannot use world file {}", path.display()), e.to_string()))
+        World::from_slice(&bytes).map_err(|e| {
+            // Tell a syntax error from a world that does not fit, in the JSON tree's words.
+            match serde_json::from_slice::<serde_json::Value>(&bytes) {
+                Err(syntax) => file_error("invalid_world", format!("World file {} is not valid JSON", path.display()), syntax.to_string()),
+                Ok(j) => {
+                    let e = World::from_json(&j).err().unwrap_or(e);
+                    file_error("invalid_world", format!("Cannot use world file {}", path.display()), e.to_string())
+                }
+            }
+        })
     }
 
     pub fn write_world(&self, world: &World) -> Result<(), WorkspaceError> {

@@ -409,6 +409,62 @@ impl serde::Serialize for Value {
     }
 }
 
+/// Reads JSON as [`Value::from_json`] does (arrays become tuples, objects objects), without
+/// building a JSON tree first: state and world files are read straight into values.
+impl<'de> serde::Deserialize<'de> for Value {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Value;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_unit<E>(self) -> Result<Value, E> {
+                Ok(Value::Null)
+            }
+            fn visit_none<E>(self) -> Result<Value, E> {
+                Ok(Value::Null)
+            }
+            fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+                serde::Deserialize::deserialize(d)
+            }
+            fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+                Ok(Value::Bool(b))
+            }
+            fn visit_i64<E>(self, n: i64) -> Result<Value, E> {
+                Ok(Value::Number(n as f64))
+            }
+            fn visit_u64<E>(self, n: u64) -> Result<Value, E> {
+                Ok(Value::Number(n as f64))
+            }
+            fn visit_f64<E>(self, n: f64) -> Result<Value, E> {
+                Ok(Value::Number(n))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Value, E> {
+                Ok(Value::String(s.to_string()))
+            }
+            fn visit_string<E>(self, s: String) -> Result<Value, E> {
+                Ok(Value::String(s))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<Value, A::Error> {
+                let mut v = Vec::with_capacity(a.size_hint().unwrap_or(0).min(4096));
+                while let Some(x) = a.next_element()? {
+                    v.push(x);
+                }
+                Ok(Value::Tuple(v))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut a: A) -> Result<Value, A::Error> {
+                let mut m = BTreeMap::new();
+                while let Some((k, v)) = a.next_entry::<String, Value>()? {
+                    m.insert(k, v);
+                }
+                Ok(Value::Object(m.into()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 fn number_to_json(n: f64) -> Json {
     if n.fract() == 0.0 && n.abs() < 9.0e15 {
         Json::Number((n as i64).into())
@@ -487,6 +543,14 @@ mod tests {
     fn sets_are_sorted_and_unique() {
         let s = Value::set(vec![Value::string("b"), Value::string("a"), Value::string("b")]);
         assert_eq!(s, Value::Set(vec![Value::string("a"), Value::string("b")]));
+    }
+
+    #[test]
+    fn deserializing_reads_json_as_from_json_does() {
+        let text = r#"{"b": [1, 2.5, "x", null, true], "a": {"k": {}}, "n": -3}"#;
+        let j: Json = serde_json::from_str(text).unwrap();
+        let v: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(v, Value::from_json(&j));
     }
 
     #[test]

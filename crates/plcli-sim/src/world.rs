@@ -293,6 +293,55 @@ impl World {
         serde_json::to_vec_pretty(&WorldFile(self)).unwrap_or_default()
     }
 
+    /// Reads a world file. The objects (nearly all of it) are read straight into values, not
+    /// through a JSON tree of the whole file; the rest goes through [`World::from_json`].
+    pub fn from_slice(bytes: &[u8]) -> Result<World, WorldError> {
+        #[derive(serde::Deserialize)]
+        struct FileIn {
+            version: Option<Json>,
+            seed: Option<Json>,
+            counter: Option<Json>,
+            accounts: Option<Json>,
+            events: Option<Json>,
+            objects: Option<BTreeMap<String, ObjectIn>>,
+        }
+        #[derive(serde::Deserialize)]
+        struct ObjectIn {
+            #[serde(rename = "type")]
+            ty: Option<String>,
+            account: Option<String>,
+            region: Option<String>,
+            attributes: Option<Value>,
+            #[serde(default)]
+            internal: BTreeMap<String, Value>,
+        }
+        let file: FileIn = serde_json::from_slice(bytes).map_err(|e| WorldError::Invalid(e.to_string()))?;
+        let objects = file.objects.ok_or_else(|| WorldError::Invalid("\"objects\" is missing".into()))?;
+        let mut head = serde_json::Map::new();
+        for (k, v) in [
+            ("version", file.version),
+            ("seed", file.seed),
+            ("counter", file.counter),
+            ("accounts", file.accounts),
+            ("events", file.events),
+        ] {
+            if let Some(v) = v {
+                head.insert(k.into(), v);
+            }
+        }
+        head.insert("objects".into(), json!({}));
+        let mut w = World::from_json(&Json::Object(head))?;
+        for (id, o) in objects {
+            let missing = |name: &str| WorldError::Invalid(format!("object {id} has no \"{name}\""));
+            let ty = o.ty.ok_or_else(|| missing("type"))?;
+            let account = o.account.ok_or_else(|| missing("account"))?;
+            let region = o.region.ok_or_else(|| missing("region"))?;
+            let attrs = o.attributes.ok_or_else(|| WorldError::Invalid(format!("object {id} has no attributes")))?;
+            w.put(&id, Object { ty, account, region, attrs, internal: o.internal });
+        }
+        Ok(w)
+    }
+
     /// Reads a world from its JSON form.
     pub fn from_json(j: &Json) -> Result<World, WorldError> {
         let obj = j.as_object().ok_or_else(|| WorldError::Invalid("the top level is not an object".into()))?;

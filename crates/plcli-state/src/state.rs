@@ -138,11 +138,87 @@ impl State {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(StateError::Unreadable { path: path.into(), message: e.to_string() }),
         };
-        let json: Json = serde_json::from_slice(&text).map_err(|e| StateError::Invalid { path: path.into(), message: e.to_string() })?;
-        State::from_json(&json).map(Some).map_err(|e| match e {
+        let err = |e: Err1| match e {
             Err1::Version(v) => StateError::Version { path: path.into(), version: v },
             Err1::Invalid(m) => StateError::Invalid { path: path.into(), message: m },
-        })
+        };
+        match State::from_slice(&text) {
+            Some(st) => Ok(Some(st)),
+            // Not the usual shape: the JSON tree tells what is wrong.
+            None => {
+                let json: Json =
+                    serde_json::from_slice(&text).map_err(|e| StateError::Invalid { path: path.into(), message: e.to_string() })?;
+                State::from_json(&json).map(Some).map_err(err)
+            }
+        }
+    }
+
+    /// Reads a well-formed state file straight into values, without a JSON tree of the whole
+    /// file; `None` when anything is off (then [`State::from_json`] says what).
+    fn from_slice(bytes: &[u8]) -> Option<State> {
+        #[derive(serde::Deserialize)]
+        struct FileIn {
+            version: u64,
+            serial: u64,
+            lineage: String,
+            #[serde(default)]
+            outputs: BTreeMap<String, OutputIn>,
+            resources: Vec<ResourceIn>,
+        }
+        #[derive(serde::Deserialize)]
+        struct OutputIn {
+            #[serde(default)]
+            value: Value,
+            #[serde(default)]
+            sensitive: Option<bool>,
+        }
+        #[derive(serde::Deserialize)]
+        struct ResourceIn {
+            #[serde(default)]
+            module: Option<String>,
+            mode: String,
+            #[serde(rename = "type")]
+            ty: String,
+            name: String,
+            provider: String,
+            instances: Vec<InstanceIn>,
+        }
+        #[derive(serde::Deserialize)]
+        struct InstanceIn {
+            #[serde(default)]
+            index_key: Json,
+            attributes: Value,
+            #[serde(default)]
+            dependencies: Option<Vec<String>>,
+            #[serde(default)]
+            create_before_destroy: Option<bool>,
+        }
+        let file: FileIn = serde_json::from_slice(bytes).ok()?;
+        if file.version != STATE_VERSION {
+            return None;
+        }
+        let mut st = State { serial: file.serial, lineage: file.lineage, outputs: BTreeMap::new(), instances: BTreeMap::new() };
+        for (k, o) in file.outputs {
+            st.outputs.insert(k, OutputState { value: o.value, sensitive: o.sensitive.unwrap_or(false) });
+        }
+        for r in file.resources {
+            let module = r.module.unwrap_or_default();
+            for inst in r.instances {
+                let is = InstanceState {
+                    module: module.clone(),
+                    mode: r.mode.clone(),
+                    ty: r.ty.clone(),
+                    name: r.name.clone(),
+                    index_key: inst.index_key,
+                    provider: r.provider.clone(),
+                    attributes: inst.attributes,
+                    dependencies: inst.dependencies.unwrap_or_default(),
+                    create_before_destroy: inst.create_before_destroy.unwrap_or(false),
+                };
+                st.instances.insert(is.address(), is);
+            }
+        }
+        Some(st)
     }
 
     /// Writes the state atomically, keeping the previous file as `<path>.backup`.
