@@ -119,26 +119,29 @@ pub enum Command {
 
 /// plcli is a short-lived process that builds large value trees and frees them in bulk:
 /// handing freed pages back to the OS (mimalloc's default after 10 ms) only makes it fault
-/// them in and zero them again moments later, which on a virtual machine cost a third of a
-/// large `plan`. Keep them until exit. Transparent huge pages make each first touch zero
-/// 2 MiB: fewer faults, but more memory touched and more system time, so ask for small pages
+/// them in and zero them again moments later. Keep them until exit. Transparent huge pages
+/// (which mimalloc asks for) make every first touch zero 2 MiB: on a virtual machine that was
+/// a third of a large `apply`, for memory mostly not needed yet; small pages are faster here
 /// (docs/performance.md).
 fn tune_allocator() {
-    #[cfg(feature = "system-alloc")]
-    return;
     #[cfg(not(feature = "system-alloc"))]
-    // SAFETY: mi_option_set only stores an option value; it is safe to call at any time
-    // (mimalloc reads these two when it next returns or maps memory).
+    // SAFETY: mi_option_set only stores an option value; it is safe to call at any time.
     unsafe {
-        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1);
-        libmimalloc_sys::mi_option_set(MI_OPTION_ALLOW_THP, 0);
+        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1)
+    };
+    // mimalloc reserved and advised its arena before main: turn huge pages off for the
+    // process instead (the kernel checks this at each fault).
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE takes plain integer arguments and changes only this process.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
     }
 }
 
-/// `mi_option_purge_delay` and `mi_option_allow_thp` in the `mi_option_t` of the mimalloc v3
-/// that `libmimalloc-sys` 0.1.49 builds (the crate's own constants predate them).
+/// `mi_option_purge_delay` in the `mi_option_t` of the mimalloc that `libmimalloc-sys` 0.1.49
+/// builds (the crate's own constants predate it).
+#[cfg(not(feature = "system-alloc"))]
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-const MI_OPTION_ALLOW_THP: libmimalloc_sys::mi_option_t = 43;
 
 fn main() -> ExitCode {
     tune_allocator();

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::Args;
 use plcli_engine::{PlanOptions, Planned, Workspace};
-use plcli_plan::{render, to_json};
+use plcli_plan::{render_to, to_json};
 use plcli_syntax::{Diagnostic, Diagnostics, SourceMap};
 
 use crate::ui::Ui;
@@ -158,7 +158,7 @@ pub fn run_plan(global: &GlobalArgs, args: &PlanArgs, ui: &Ui) -> u8 {
         let prior = [("prior_state".to_string(), super::inspect::state_json(&s.state))].into_iter().collect();
         println!("{}", serde_json::to_string(&to_json(&planned.plan, &prior)).unwrap_or_default());
     } else {
-        print!("{}", render(&planned.plan));
+        print_plan(&planned.plan);
     }
     if let Some(out) = &args.out {
         let mut bytes = serde_json::to_vec_pretty(&planned.plan.to_saved()).unwrap_or_default();
@@ -180,6 +180,15 @@ pub fn run_plan(global: &GlobalArgs, args: &PlanArgs, ui: &Ui) -> u8 {
     } else {
         0
     }
+}
+
+/// Prints a plan as it is rendered (a large plan's text is never held whole).
+fn print_plan(plan: &plcli_plan::Plan) {
+    let mut stdout = std::io::stdout().lock();
+    render_to(plan, &mut |chunk| {
+        let _ = stdout.write_all(chunk.as_bytes());
+    });
+    let _ = stdout.flush();
 }
 
 fn confirm(auto_approve: bool, question: &str) -> Result<bool, String> {
@@ -285,7 +294,7 @@ pub fn run_apply(global: &GlobalArgs, args: &ApplyArgs, ui: &Ui) -> u8 {
         return stop(&s);
     }
     if !from_file {
-        print!("{}", render(&planned.plan));
+        print_plan(&planned.plan);
         if planned.plan.has_changes() {
             match confirm(args.auto_approve, "Do you want to perform these actions?") {
                 Ok(true) => {}
@@ -315,7 +324,7 @@ pub fn run_destroy(global: &GlobalArgs, args: &DestroyArgs, ui: &Ui) -> u8 {
     if planned.diags.has_errors() {
         return 1;
     }
-    print!("{}", render(&planned.plan));
+    print_plan(&planned.plan);
     if planned.plan.has_changes() {
         match confirm(args.auto_approve, "Do you really want to destroy all resources?") {
             Ok(true) => {}

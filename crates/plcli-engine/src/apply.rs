@@ -35,12 +35,57 @@ pub struct Failure {
     pub config: Value,
 }
 
-pub(crate) fn instance_to_json(i: &InstanceState) -> Json {
-    json!({
-        "module": i.module, "mode": i.mode, "type": i.ty, "name": i.name, "index_key": i.index_key,
-        "provider": i.provider, "attributes": i.attributes.to_json(), "dependencies": i.dependencies,
-        "create_before_destroy": i.create_before_destroy,
-    })
+/// An instance as a journal record lays it out (what [`instance_from_json`] reads).
+struct InstanceRecordOut<'a>(&'a InstanceState);
+
+impl serde::Serialize for InstanceRecordOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let i = self.0;
+        let mut m = s.serialize_map(Some(9))?;
+        m.serialize_entry("module", &i.module)?;
+        m.serialize_entry("mode", &i.mode)?;
+        m.serialize_entry("type", &i.ty)?;
+        m.serialize_entry("name", &i.name)?;
+        m.serialize_entry("index_key", &i.index_key)?;
+        m.serialize_entry("provider", &i.provider)?;
+        m.serialize_entry("attributes", &i.attributes)?;
+        m.serialize_entry("dependencies", &i.dependencies)?;
+        m.serialize_entry("create_before_destroy", &i.create_before_destroy)?;
+        m.end()
+    }
+}
+
+/// One journal record: the objects an operation touched (null: gone), the world's small
+/// parts with the new events, and the state instances it changed (null: removed).
+struct JournalRecord<'a> {
+    world: &'a World,
+    touched: &'a BTreeSet<String>,
+    meta: Json,
+    state: &'a [(String, Option<&'a InstanceState>)],
+}
+
+impl serde::Serialize for JournalRecord<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        struct Objects<'a>(&'a World, &'a BTreeSet<String>);
+        impl serde::Serialize for Objects<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_map(self.1.iter().map(|id| (id, self.0.object_file(id))))
+            }
+        }
+        struct Instances<'a>(&'a [(String, Option<&'a InstanceState>)]);
+        impl serde::Serialize for Instances<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_map(self.0.iter().map(|(a, i)| (a, i.map(InstanceRecordOut))))
+            }
+        }
+        let mut m = s.serialize_map(Some(3))?;
+        m.serialize_entry("world", &Objects(self.world, self.touched))?;
+        m.serialize_entry("meta", &self.meta)?;
+        m.serialize_entry("state", &Instances(self.state))?;
+        m.end()
+    }
 }
 
 pub(crate) fn instance_from_json(j: &Json) -> Option<InstanceState> {
@@ -76,12 +121,9 @@ impl Recorder<'_> {
     fn record(&mut self, world: &mut World, state_changes: Vec<(String, Option<&InstanceState>)>) -> std::io::Result<()> {
         let touched = world.take_touched();
         let Some(journal) = self.journal.as_mut() else { return Ok(()) };
-        let objs: serde_json::Map<String, Json> = touched.iter().map(|id| (id.clone(), world.object_json(id))).collect();
-        let st: serde_json::Map<String, Json> =
-            state_changes.into_iter().map(|(a, i)| (a, i.map(instance_to_json).unwrap_or(Json::Null))).collect();
-        let entry = json!({"world": objs, "meta": world.meta_since(self.events_from), "state": st});
+        let meta = world.meta_since(self.events_from);
+        journal.record(&JournalRecord { world, touched: &touched, meta, state: &state_changes })?;
         self.events_from = world.events.len();
-        journal.record(&entry)?;
         self.written += 1;
         if self.crash_after == Some(self.written) {
             // Test hook: die like `kill -9` right after this record.

@@ -6,7 +6,7 @@ use std::time::Duration;
 use plcli_config::variables::{CliVar, VarValues};
 use plcli_config::Module;
 use plcli_sim::World;
-use plcli_state::{atomic_write, Journal, Lock, State};
+use plcli_state::{atomic_write_with, Journal, Lock, State};
 use plcli_syntax::{Diagnostic, Diagnostics, SourceMap};
 
 /// Where a root's files are and how to reach them.
@@ -162,10 +162,11 @@ impl Workspace {
     }
 
     pub fn write_world(&self, world: &World) -> Result<(), WorkspaceError> {
-        let mut bytes = world.to_json_pretty();
-        bytes.push(b'\n');
-        atomic_write(&self.world_path, &bytes)
-            .map_err(|e| file_error("write_failed", format!("Cannot write world file {}", self.world_path.display()), e.to_string()))
+        atomic_write_with(&self.world_path, |w| {
+            world.write_json_pretty(w)?;
+            w.write_all(b"\n")
+        })
+        .map_err(|e| file_error("write_failed", format!("Cannot write world file {}", self.world_path.display()), e.to_string()))
     }
 
     pub fn write_state(&self, state: &State) -> Result<(), WorkspaceError> {

@@ -17,4 +17,4 @@ mod render;
 
 pub use diff::{diff, values_equal, Diff};
 pub use model::{Action, OutputChange, Plan, ResourceChange};
-pub use render::{render, render_value, to_json};
+pub use render::{render, render_to, render_value, to_json};

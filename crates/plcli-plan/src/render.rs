@@ -209,7 +209,20 @@ fn block_items(action: Action, before: &Value, after: &Value) -> Vec<(&'static s
 
 /// The plan as Terraform prints it.
 pub fn render(plan: &Plan) -> String {
+    let mut text = String::new();
+    render_to(plan, &mut |chunk| text.push_str(chunk));
+    text
+}
+
+/// [`render`]'s text handed to `emit` in pieces, so that a plan of many thousands of changes
+/// can be printed without holding all of its text.
+pub fn render_to(plan: &Plan, emit: &mut dyn FnMut(&str)) {
     let mut out = String::new();
+    render_into(plan, &mut out, emit);
+    emit(&out);
+}
+
+fn render_into(plan: &Plan, out: &mut String, emit: &mut dyn FnMut(&str)) {
     // Like Terraform, drift is reported when it may have affected the plan.
     if !plan.drift.is_empty() && plan.has_changes() {
         out.push_str("\nNote: Objects have changed outside of plcli\n\nplcli detected the following changes made outside of plcli since the last \"plcli apply\":\n\n");
@@ -241,7 +254,7 @@ pub fn render(plan: &Plan) -> String {
     let output_changes: Vec<_> = plan.outputs.iter().filter(|o| o.action() != Action::NoOp).collect();
     if changes.is_empty() && output_changes.is_empty() {
         out.push_str("\nNo changes. Your infrastructure matches the configuration.\n\nplcli has compared your real infrastructure against your configuration and found no differences, so no changes are needed.\n");
-        return out;
+        return;
     }
     if !changes.is_empty() {
         let mut used: Vec<Action> = changes.iter().map(|c| c.action).collect();
@@ -262,7 +275,11 @@ pub fn render(plan: &Plan) -> String {
         }
         out.push_str("\nplcli will perform the following actions:\n\n");
         for c in &changes {
-            render_change(&mut out, c);
+            render_change(out, c);
+            if out.len() >= 1 << 16 {
+                emit(out);
+                out.clear();
+            }
         }
         let (add, change, destroy) = plan.counts();
         let _ = writeln!(out, "Plan: {add} to add, {change} to change, {destroy} to destroy.");
@@ -290,7 +307,6 @@ pub fn render(plan: &Plan) -> String {
             );
         }
     }
-    out
 }
 
 /// Terraform's `after_unknown`: the same shape as the value, `true` where unknown.

@@ -206,12 +206,9 @@ impl World {
         std::mem::take(&mut self.touched)
     }
 
-    /// One object as JSON (its world-file form), or null when it is gone.
-    pub fn object_json(&self, id: &str) -> Json {
-        match self.objects.get(id) {
-            Some(o) => serde_json::to_value(ObjectFile(o)).unwrap_or(Json::Null),
-            None => Json::Null,
-        }
+    /// One object in its world-file form, for serializing (`None` when it is gone).
+    pub fn object_file(&self, id: &str) -> Option<impl serde::Serialize + '_> {
+        self.objects.get(id).map(ObjectFile)
     }
 
     /// Applies one object record from a journal (idempotent: replaying twice is harmless).
@@ -287,10 +284,10 @@ impl World {
         })
     }
 
-    /// The world file, pretty-printed: [`World::to_json`]'s text, serialized from the objects
-    /// as they are rather than through a JSON tree of the whole world.
-    pub fn to_json_pretty(&self) -> Vec<u8> {
-        serde_json::to_vec_pretty(&WorldFile(self)).unwrap_or_default()
+    /// The world file, pretty-printed, streamed to `w`: [`World::to_json`]'s text, serialized
+    /// from the objects as they are rather than through a JSON tree of the whole world.
+    pub fn write_json_pretty(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        serde_json::to_writer_pretty(w, &WorldFile(self)).map_err(std::io::Error::other)
     }
 
     /// Reads a world file. The objects (nearly all of it) are read straight into values, not

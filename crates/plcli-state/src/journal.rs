@@ -26,11 +26,11 @@ impl Journal {
         &self.path
     }
 
-    /// Appends one record.
-    pub fn record(&mut self, entry: &serde_json::Value) -> std::io::Result<()> {
-        let mut line = entry.to_string();
-        line.push('\n');
-        self.file.write_all(line.as_bytes())?;
+    /// Appends one record, serialized straight from `entry`.
+    pub fn record<T: serde::Serialize + ?Sized>(&mut self, entry: &T) -> std::io::Result<()> {
+        let mut line = serde_json::to_vec(entry).map_err(std::io::Error::other)?;
+        line.push(b'\n');
+        self.file.write_all(&line)?;
         self.unsynced += 1;
         if self.unsynced >= 1000 || self.last_sync.elapsed() >= Duration::from_millis(50) {
             self.sync()?;

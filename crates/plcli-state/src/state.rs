@@ -5,7 +5,7 @@ use plcli_lang::Value;
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{json, Value as Json};
 
-use crate::files::atomic_write;
+use crate::files::atomic_write_with;
 
 /// Terraform's state format version.
 pub const STATE_VERSION: u64 = 4;
@@ -225,13 +225,25 @@ impl State {
     pub fn save(&self, path: &Path) -> Result<(), StateError> {
         let werr = |e: std::io::Error| StateError::Write { path: path.into(), message: e.to_string() };
         if path.exists() {
+            // The backup is the previous file itself: a hard link (no copy of a large state),
+            // put in place by rename so that an old backup is replaced atomically; the new
+            // state then replaces `path` by rename too, leaving the linked inode as it was.
             let backup = PathBuf::from(format!("{}.backup", path.display()));
-            std::fs::copy(path, &backup).map_err(werr)?;
+            let linked = PathBuf::from(format!("{}.backup.{}.tmp", path.display(), std::process::id()));
+            let _ = std::fs::remove_file(&linked);
+            match std::fs::hard_link(path, &linked) {
+                Ok(()) => std::fs::rename(&linked, &backup).map_err(werr)?,
+                Err(_) => {
+                    std::fs::copy(path, &backup).map_err(werr)?;
+                }
+            }
         }
         // Serialized straight from the values: no JSON tree of the whole state in between.
-        let mut bytes = serde_json::to_vec_pretty(&StateFile(self)).map_err(|e| werr(std::io::Error::other(e)))?;
-        bytes.push(b'\n');
-        atomic_write(path, &bytes).map_err(werr)
+        atomic_write_with(path, |w| {
+            serde_json::to_writer_pretty(&mut *w, &StateFile(self)).map_err(std::io::Error::other)?;
+            w.write_all(b"\n")
+        })
+        .map_err(werr)
     }
 
     /// Terraform's state v4 layout.
