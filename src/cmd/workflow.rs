@@ -126,8 +126,7 @@ pub(crate) fn open(global: &GlobalArgs, lock_timeout: Duration, operation: &str,
             Err(e) => return Err(fail(ui, &e.into(), &empty)),
         }
     }
-    let state = ws.read_state().map_err(|e| fail(ui, &e.into(), &empty))?;
-    let world = ws.read_world().map_err(|e| fail(ui, &e.into(), &empty))?;
+    let (state, world) = ws.read_state_and_world().map_err(|e| fail(ui, &e.into(), &empty))?;
     Ok(Session { ws, loaded, state, world, _locks: locks })
 }
 

@@ -175,6 +175,24 @@ impl Workspace {
             .map_err(|e| file_error("write_failed", format!("Cannot write state file {}", self.state_path.display()), e.to_string()))
     }
 
+    /// Reads the state and the world, the state's attributes sharing the world's where they
+    /// are the same (after an apply, nearly all of them): one copy in memory instead of two.
+    pub fn read_state_and_world(&self) -> Result<(State, World), WorkspaceError> {
+        let mut state = self.read_state()?;
+        let world = self.read_world()?;
+        for inst in state.instances.values_mut() {
+            if inst.mode != "managed" {
+                continue;
+            }
+            if let Some(now) = inst.id().and_then(|id| world.read(&inst.ty, id)) {
+                if now == inst.attributes {
+                    inst.attributes = now;
+                }
+            }
+        }
+        Ok((state, world))
+    }
+
     /// Finishes an apply that a crash interrupted: replays the journal into the state and
     /// world files, then removes it; a tentative journal that was never committed (the apply
     /// stopped before it took effect) is removed unreplayed. Must hold both locks.

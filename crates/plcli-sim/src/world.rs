@@ -86,8 +86,76 @@ pub(crate) const REFERENCE_ATTRS: &[&str] = &[
     "principal_arn",
 ];
 
-/// The reference index's shape: attribute → value → type → IDs.
-type RefIndex = HashMap<&'static str, HashMap<String, BTreeMap<String, BTreeSet<String>>>>;
+/// The reference index: per attribute (by its position in [`REFERENCE_ATTRS`]), value → the
+/// objects that hold it, by type. Most values have a single referrer (a subnet's VPC, a name),
+/// kept inline: nested maps for those cost about a kilobyte each.
+type RefIndex = Vec<HashMap<String, Refs>>;
+
+#[derive(Debug, Clone, PartialEq)]
+enum Refs {
+    /// One object: its type and ID.
+    One(String, String),
+    /// Type → IDs.
+    Many(BTreeMap<String, BTreeSet<String>>),
+}
+
+impl Refs {
+    fn insert(&mut self, ty: &str, id: &str) {
+        match self {
+            Refs::One(t, i) if t == ty && i == id => {}
+            Refs::One(t, i) => {
+                let mut m: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+                m.entry(std::mem::take(t)).or_default().insert(std::mem::take(i));
+                m.entry(ty.to_string()).or_default().insert(id.to_string());
+                *self = Refs::Many(m);
+            }
+            Refs::Many(m) => {
+                m.entry(ty.to_string()).or_default().insert(id.to_string());
+            }
+        }
+    }
+
+    /// Removes a referrer; true when none is left.
+    fn remove(&mut self, ty: &str, id: &str) -> bool {
+        match self {
+            Refs::One(t, i) => t == ty && i == id,
+            Refs::Many(m) => {
+                if let Some(ids) = m.get_mut(ty) {
+                    ids.remove(id);
+                    if ids.is_empty() {
+                        m.remove(ty);
+                    }
+                }
+                m.is_empty()
+            }
+        }
+    }
+
+    /// The IDs of type `ty` (all types when `None`), each type's in ID order.
+    fn ids<'a>(&'a self, ty: Option<&'a str>) -> impl Iterator<Item = &'a String> + 'a {
+        let (one, many) = match self {
+            Refs::One(t, i) => (ty.is_none_or(|want| want == t).then_some(i), None),
+            Refs::Many(m) => (None, Some(m)),
+        };
+        let many =
+            many.into_iter().flat_map(move |m| m.iter().filter(move |(t, _)| ty.is_none_or(|want| want == *t)).flat_map(|(_, ids)| ids));
+        one.into_iter().chain(many)
+    }
+
+    fn count(&self, ty: Option<&str>) -> usize {
+        match self {
+            Refs::One(t, _) => usize::from(ty.is_none_or(|want| want == t)),
+            Refs::Many(m) => match ty {
+                Some(t) => m.get(t).map_or(0, BTreeSet::len),
+                None => m.values().map(BTreeSet::len).sum(),
+            },
+        }
+    }
+}
+
+fn attr_position(name: &str) -> Option<usize> {
+    REFERENCE_ATTRS.iter().position(|a| *a == name)
+}
 
 /// The simulated region(s): every account's objects by cloud ID.
 #[derive(Debug, Clone, PartialEq)]
@@ -126,7 +194,7 @@ impl World {
             az_maps: BTreeMap::new(),
             objects: BTreeMap::new(),
             events: Vec::new(),
-            index: RefIndex::new(),
+            index: vec![HashMap::new(); REFERENCE_ATTRS.len()],
             touched: BTreeSet::new(),
         }
     }
@@ -135,9 +203,14 @@ impl World {
     pub fn put(&mut self, id: &str, obj: Object) {
         self.touched.insert(id.to_string());
         self.unindex(id);
-        for name in REFERENCE_ATTRS {
+        for (pos, name) in REFERENCE_ATTRS.iter().enumerate() {
             for v in ref_values(&obj.attrs, name) {
-                self.index.entry(name).or_default().entry(v).or_default().entry(obj.ty.clone()).or_default().insert(id.to_string());
+                match self.index[pos].entry(v) {
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(Refs::One(obj.ty.clone(), id.to_string()));
+                    }
+                    std::collections::hash_map::Entry::Occupied(mut e) => e.get_mut().insert(&obj.ty, id),
+                }
             }
         }
         self.objects.insert(id.to_string(), obj);
@@ -152,49 +225,38 @@ impl World {
 
     fn unindex(&mut self, id: &str) {
         let Some(old) = self.objects.get(id) else { return };
-        for name in REFERENCE_ATTRS {
-            let Some(by_value) = self.index.get_mut(name) else { continue };
+        for (pos, name) in REFERENCE_ATTRS.iter().enumerate() {
             for v in ref_values(&old.attrs, name) {
-                let Some(by_type) = by_value.get_mut(&v) else { continue };
-                if let Some(ids) = by_type.get_mut(&old.ty) {
-                    ids.remove(id);
-                    if ids.is_empty() {
-                        by_type.remove(&old.ty);
-                    }
-                }
-                if by_type.is_empty() {
-                    by_value.remove(&v);
+                if self.index[pos].get_mut(&v).is_some_and(|r| r.remove(&old.ty, id)) {
+                    self.index[pos].remove(&v);
                 }
             }
         }
+    }
+
+    fn refs(&self, attr: &str, value: &str) -> Option<&Refs> {
+        attr_position(attr).and_then(|pos| self.index[pos].get(value))
     }
 
     /// IDs of the objects whose `attr` is (or contains) `value`, of type `ty` when given, in
     /// ID order.
     pub fn referencing(&self, attr: &str, value: &str, ty: Option<&str>) -> Vec<String> {
-        let Some(by_type) = self.index.get(attr).and_then(|m| m.get(value)) else { return Vec::new() };
-        match ty {
-            Some(t) => by_type.get(t).map(|ids| ids.iter().cloned().collect()).unwrap_or_default(),
-            None => {
-                let mut ids: Vec<String> = by_type.values().flatten().cloned().collect();
-                ids.sort();
-                ids
-            }
+        let Some(refs) = self.refs(attr, value) else { return Vec::new() };
+        let mut ids: Vec<String> = refs.ids(ty).cloned().collect();
+        if ty.is_none() {
+            ids.sort();
         }
+        ids
     }
 
     /// How many objects [`World::referencing`] would return, without listing them.
     pub fn count_referencing(&self, attr: &str, value: &str, ty: Option<&str>) -> usize {
-        let Some(by_type) = self.index.get(attr).and_then(|m| m.get(value)) else { return 0 };
-        match ty {
-            Some(t) => by_type.get(t).map_or(0, BTreeSet::len),
-            None => by_type.values().map(BTreeSet::len).sum(),
-        }
+        self.refs(attr, value).map_or(0, |r| r.count(ty))
     }
 
     /// The IDs [`World::referencing`] would return for a type, borrowed.
-    pub fn referencing_iter<'a>(&'a self, attr: &str, value: &str, ty: &str) -> impl Iterator<Item = &'a String> + 'a {
-        self.index.get(attr).and_then(|m| m.get(value)).and_then(|by_type| by_type.get(ty)).into_iter().flatten()
+    pub fn referencing_iter<'a>(&'a self, attr: &str, value: &str, ty: &'a str) -> impl Iterator<Item = &'a String> + 'a {
+        self.refs(attr, value).into_iter().flat_map(move |r| r.ids(Some(ty)))
     }
 
     pub fn get(&self, id: &str) -> Option<&Object> {
