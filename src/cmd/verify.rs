@@ -58,7 +58,7 @@ pub fn run(global: &GlobalArgs, args: &VerifyArgs, ui: &Ui) -> u8 {
         }
         planned = make_plan(&mut s, &PlanOptions { refresh: false, ..PlanOptions::default() });
     }
-    let Planned { eval, .. } = &planned;
+    let Planned { eval, .. } = &*planned;
     // Cloud ID ↔ address, and where each resource is declared.
     let mut id_to_addr: HashMap<String, String> = HashMap::new();
     for (addr, inst) in &s.state.instances {

@@ -428,15 +428,24 @@ pub fn discard(ws: &Workspace) {
 /// Writes the world and the state (serial + 1) and removes the journal they came from.
 fn compact(ws: &Workspace, state: &mut State, world: &World, report: &mut ApplyReport) {
     state.serial += 1;
-    if let Err(e) = ws.write_world(world) {
-        report.diags.push(e.0);
-        return;
+    // Side by side: each file is replaced atomically, and until both are the journal is kept
+    // (a replay after a crash in between finishes whichever was not).
+    let st: &State = state;
+    let (w, s) = std::thread::scope(|scope| {
+        let w = scope.spawn(|| ws.write_world(world));
+        (w.join(), ws.write_state(st))
+    });
+    let w = w.unwrap_or_else(|_| Err(crate::WorkspaceError(Diagnostic::error("write_failed", "Cannot write the world file"))));
+    let mut ok = true;
+    for r in [w, s] {
+        if let Err(e) = r {
+            report.diags.push(e.0);
+            ok = false;
+        }
     }
-    if let Err(e) = ws.write_state(state) {
-        report.diags.push(e.0);
-        return;
+    if ok {
+        let _ = std::fs::remove_file(ws.journal_path());
     }
-    let _ = std::fs::remove_file(ws.journal_path());
 }
 
 pub(crate) fn apply_inner(

@@ -178,8 +178,18 @@ impl Workspace {
     /// Reads the state and the world, the state's attributes sharing the world's where they
     /// are the same (after an apply, nearly all of them): one copy in memory instead of two.
     pub fn read_state_and_world(&self) -> Result<(State, World), WorkspaceError> {
-        let mut state = self.read_state()?;
-        let world = self.read_world()?;
+        // The two files are independent: read them side by side.
+        let (state, world) = std::thread::scope(|scope| {
+            let world = scope.spawn(|| self.read_world());
+            let state = self.read_state();
+            (
+                state,
+                world
+                    .join()
+                    .unwrap_or_else(|_| Err(file_error("invalid_world", "Cannot read the world file".into(), "the reader stopped".into()))),
+            )
+        });
+        let (mut state, world) = (state?, world?);
         for inst in state.instances.values_mut() {
             if inst.mode != "managed" {
                 continue;
