@@ -173,8 +173,8 @@ fn killing_apply_at_any_point_loses_nothing() {
             .output()
             .unwrap();
         assert!(!r.status.success(), "apply did not crash at {crash_after}");
-        // The apply had not taken effect (its operations were tentative records of the
-        // prediction): the next apply drops them and does everything, without duplicates.
+        // The apply had not taken effect (its operations happen in memory until it commits):
+        // the next apply does everything, without duplicates.
         let again = plcli(d.path(), &["apply", "--auto-approve"]);
         assert_eq!(again.code, 0, "after a crash at {crash_after}:\n{}", again.transcript());
         assert_eq!(world_objects(&d.path().join(".plcli/world.json")), want_world, "world differs after a crash at {crash_after}");

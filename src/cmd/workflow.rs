@@ -290,13 +290,8 @@ pub fn run_apply(global: &GlobalArgs, args: &ApplyArgs, ui: &Ui) -> u8 {
         None => (make_plan(&mut s, &PlanOptions { refresh: true, predict: true, commit: true, ..PlanOptions::default() }), false),
     };
     ui.print_diagnostics(&planned.diags.clone().sorted(), &s.loaded.sources);
-    // Whatever stops the apply here leaves nothing of the prediction behind.
-    let stop = |s: &Session| {
-        plcli_engine::discard(&s.ws);
-        1
-    };
     if planned.diags.has_errors() {
-        return stop(&s);
+        return 1;
     }
     if !from_file {
         print_plan(&planned.plan);
@@ -305,11 +300,11 @@ pub fn run_apply(global: &GlobalArgs, args: &ApplyArgs, ui: &Ui) -> u8 {
                 Ok(true) => {}
                 Ok(false) => {
                     println!("\nApply cancelled.");
-                    return stop(&s);
+                    return 1;
                 }
                 Err(m) => {
                     eprintln!("Error: {m}");
-                    return stop(&s);
+                    return 1;
                 }
             }
         }

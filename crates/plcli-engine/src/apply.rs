@@ -120,14 +120,17 @@ struct Recorder<'a> {
 impl Recorder<'_> {
     fn record(&mut self, world: &mut World, state_changes: Vec<(String, Option<&InstanceState>)>) -> std::io::Result<()> {
         let touched = world.take_touched();
-        let Some(journal) = self.journal.as_mut() else { return Ok(()) };
-        let meta = world.meta_since(self.events_from);
-        journal.record(&JournalRecord { world, touched: &touched, meta, state: &state_changes })?;
-        self.events_from = world.events.len();
         self.written += 1;
+        if let Some(journal) = self.journal.as_mut() {
+            let meta = world.meta_since(self.events_from);
+            journal.record(&JournalRecord { world, touched: &touched, meta, state: &state_changes })?;
+            self.events_from = world.events.len();
+        }
         if self.crash_after == Some(self.written) {
-            // Test hook: die like `kill -9` right after this record.
-            journal.sync()?;
+            // Test hook: die like `kill -9` right after this operation (and its record).
+            if let Some(journal) = self.journal.as_mut() {
+                journal.sync()?;
+            }
             std::process::abort();
         }
         Ok(())
@@ -361,26 +364,19 @@ pub fn apply_in_memory(
 pub(crate) enum Durability<'a> {
     /// Not at all (predictions for `plan` and `verify --planned`).
     InMemory,
-    /// In the workspace's journal as they complete; the journal is compacted at the end.
+    /// In the workspace's journal as they complete; the journal is compacted at the end
+    /// (`destroy`, and `apply` of a plan without a prediction).
     Journal(&'a Workspace),
-    /// In the workspace's journal as tentative records that take effect only when
-    /// [`commit`] appends its commit record; no files are written (`apply`'s prediction).
-    Tentative(&'a Workspace),
+    /// In memory, to be committed by [`commit`] in one step (`apply`'s prediction). Nothing
+    /// is written; the crash test hook counts its operations all the same.
+    Deferred,
 }
 
-/// The record that opens a tentative journal and the one that commits it.
-const TENTATIVE: &str = "tentative";
-const COMMIT: &str = "commit";
-
-/// Whether a journal's records took effect: a tentative journal (one `apply`'s prediction
-/// wrote) only once its commit record is there.
-pub(crate) fn journal_committed(entries: &[Json]) -> bool {
-    let tentative = entries.first().and_then(|e| e.get(TENTATIVE)).is_some();
-    !tentative || entries.last().and_then(|e| e.get(COMMIT)).is_some()
-}
+/// The key of the journal record that commits an apply.
+pub(crate) const COMMIT: &str = "commit";
 
 /// What an apply's prediction produced: the state and world after every operation, its report
-/// and progress lines. Its operations are already in the journal as tentative records.
+/// and progress lines.
 pub struct Predicted {
     pub state: State,
     pub world: World,
@@ -388,25 +384,35 @@ pub struct Predicted {
     pub log: Vec<String>,
 }
 
-/// Carries out a predicted apply: commits the journal the prediction wrote (from then on a
-/// crash is finished by replaying it), then takes the predicted state and world and compacts
-/// them into the state and world files. The simulation is deterministic, so the prediction is
-/// what a second walk would do; this spares it.
+/// Carries out a predicted apply. The simulation is deterministic, so the prediction already
+/// is what a second walk would do, operation by operation, in memory; committing it is one
+/// atomic step: the new world and state are written to temporary files, a commit record
+/// naming them goes to the journal (from then on a crash is finished by the next command),
+/// and they are renamed into place. Killed at any point, the root has either none of the
+/// apply or all of it.
 pub fn commit(ws: &Workspace, state: &mut State, world: &mut World, predicted: Predicted) -> ApplyReport {
-    let Predicted { state: new_state, world: new_world, mut report, log: _ } = predicted;
-    // The outputs are known only now: the commit record carries them for a replay.
-    let outputs: serde_json::Map<String, Json> =
-        new_state.outputs.iter().map(|(k, o)| (k.clone(), json!({"value": o.value.to_json(), "sensitive": o.sensitive}))).collect();
+    let Predicted { state: mut new_state, world: new_world, mut report, log: _ } = predicted;
+    new_state.serial += 1;
+    let (world_tmp, state_tmp) = match ws.write_temps(&new_state, &new_world) {
+        Ok(t) => t,
+        Err(e) => {
+            report.diags.push(e.0.with_help("nothing was applied"));
+            return report;
+        }
+    };
+    let name = |p: &std::path::Path| p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let committed = Journal::open(&ws.journal_path()).and_then(|mut j| {
-        j.record(&json!({ COMMIT: true, "outputs": outputs }))?;
+        j.record(&json!({ COMMIT: true, "world_tmp": name(&world_tmp), "state_tmp": name(&state_tmp) }))?;
         j.sync()
     });
     if let Err(e) = committed {
+        let _ = std::fs::remove_file(&world_tmp);
+        let _ = std::fs::remove_file(&state_tmp);
+        let _ = std::fs::remove_file(ws.journal_path());
         report.diags.push(
             Diagnostic::error("journal_write_failed", format!("Cannot commit the apply journal {}", ws.journal_path().display()))
                 .with_detail(format!("{e}; nothing was applied")),
         );
-        discard(ws);
         return report;
     }
     if std::env::var("PLCLI_TEST_CRASH_AFTER").is_ok_and(|v| v == COMMIT) {
@@ -415,14 +421,14 @@ pub fn commit(ws: &Workspace, state: &mut State, world: &mut World, predicted: P
     }
     *state = new_state;
     *world = new_world;
-    compact(ws, state, world, &mut report);
+    match ws.install_temps(&world_tmp, &state_tmp) {
+        Ok(()) => {
+            let _ = std::fs::remove_file(ws.journal_path());
+        }
+        // The journal stays: the next command finishes the renames.
+        Err(e) => report.diags.push(e.0),
+    }
     report
-}
-
-/// Drops a tentative journal whose apply will not happen (cancelled, or refused by the
-/// prediction). Nothing it recorded took effect.
-pub fn discard(ws: &Workspace) {
-    let _ = std::fs::remove_file(ws.journal_path());
 }
 
 /// Writes the world and the state (serial + 1) and removes the journal they came from.
@@ -457,16 +463,12 @@ pub(crate) fn apply_inner(
     prior: &BTreeMap<String, InstanceState>,
     log: &mut dyn FnMut(&str),
 ) -> ApplyReport {
-    let (ws, tentative) = match durability {
+    let (ws, deferred) = match durability {
         Durability::InMemory => (None, false),
         Durability::Journal(ws) => (Some(ws), false),
-        Durability::Tentative(ws) => (Some(ws), true),
+        Durability::Deferred => (None, true),
     };
-    if tentative {
-        // A tentative journal starts afresh (open() already replayed or discarded any other).
-        discard(ws.expect("tentative applies have a workspace"));
-    }
-    let mut journal = match ws.map(|ws| Journal::open(&ws.journal_path())) {
+    let journal = match ws.map(|ws| Journal::open(&ws.journal_path())) {
         None => None,
         Some(Ok(j)) => Some(j),
         Some(Err(e)) => {
@@ -479,17 +481,8 @@ pub(crate) fn apply_inner(
             };
         }
     };
-    if let (true, Some(j)) = (tentative, journal.as_mut()) {
-        if let Err(e) = j.record(&json!({ TENTATIVE: true })) {
-            return ApplyReport {
-                diags: Diagnostic::error("journal_write_failed", format!("Cannot write the apply journal {}", j.path().display()))
-                    .with_detail(e.to_string())
-                    .into(),
-                ..ApplyReport::default()
-            };
-        }
-    }
-    let crash_after = std::env::var("PLCLI_TEST_CRASH_AFTER").ok().and_then(|v| v.parse().ok());
+    let crash_after =
+        (ws.is_some() || deferred).then(|| std::env::var("PLCLI_TEST_CRASH_AFTER").ok().and_then(|v| v.parse().ok())).flatten();
     world.take_touched();
     let mut rec = Recorder { journal, events_from: world.events.len(), crash_after, written: 0, log };
     // The refreshed view is what the plan was made against: take it as the starting state.
@@ -591,9 +584,7 @@ pub(crate) fn apply_inner(
             report.diags.push(Diagnostic::error("journal_write_failed", "Cannot write the apply journal").with_detail(e.to_string()));
         }
     }
-    if !tentative {
-        compact(ws, state, world, &mut report);
-    }
+    compact(ws, state, world, &mut report);
     report
 }
 

@@ -25,8 +25,7 @@ pub struct PlanOptions {
     /// report every operation the simulated API refuses as a plan error (plan and apply do;
     /// `verify --planned` turns refusals into explanations instead).
     pub predict: bool,
-    /// Keep the prediction to carry out with [`crate::commit`] (`apply`): its operations go
-    /// to the workspace's journal as tentative records, and its state and world are kept.
+    /// Keep the prediction's state and world to carry out with [`crate::commit`] (`apply`).
     pub commit: bool,
 }
 
@@ -326,7 +325,7 @@ fn known_inputs(config: &Value, schema: Option<&BlockSchema>) -> bool {
 }
 
 /// Refreshes, walks the configuration and diffs every instance (SPEC §4 `plan`).
-pub fn plan(ws: &Workspace, loaded: &Loaded, state: &State, world: &mut World, opts: &PlanOptions) -> Planned {
+pub fn plan(_ws: &Workspace, loaded: &Loaded, state: &State, world: &mut World, opts: &PlanOptions) -> Planned {
     let (prior, drift) = refresh(state, world, opts.refresh);
     let root = &loaded.module;
     let lifecycle = |r: &InstanceRecord| -> (Vec<String>, bool) {
@@ -432,7 +431,7 @@ pub fn plan(ws: &Workspace, loaded: &Loaded, state: &State, world: &mut World, o
     };
     let mut planned = Planned { plan, eval, diags, prior, predicted: None };
     if opts.predict && !opts.destroy && !planned.diags.has_errors() && planned.plan.has_changes() {
-        predict(opts.commit.then_some(ws), loaded, state, world, &mut planned);
+        predict(opts.commit, loaded, state, world, &mut planned);
     }
     planned
 }
@@ -495,29 +494,21 @@ fn restrict_to_targets(
 
 /// Runs the plan against copies of the state and world; every refusal becomes an error at the
 /// offending attribute, with the AWS code, before anything is changed. The simulation is
-/// deterministic, so what the copy refuses, the real apply would refuse. With a workspace
-/// (`apply`), the operations are journalled as tentative records and the result is kept in
-/// [`Planned::predicted`] for [`crate::commit`] when nothing was refused.
-fn predict(commit: Option<&Workspace>, loaded: &Loaded, state: &State, world: &World, planned: &mut Planned) {
+/// deterministic, so what the copy refuses, the real apply would refuse. For `apply` the
+/// result is kept in [`Planned::predicted`] for [`crate::commit`] when nothing was refused.
+fn predict(commit: bool, loaded: &Loaded, state: &State, world: &World, planned: &mut Planned) {
     let mut st = state.clone();
     let mut w = world.clone();
     let mut log = Vec::new();
-    let durability = match commit {
-        Some(ws) => crate::apply::Durability::Tentative(ws),
-        None => crate::apply::Durability::InMemory,
-    };
+    let durability = if commit { crate::apply::Durability::Deferred } else { crate::apply::Durability::InMemory };
     let mut report = crate::apply::apply_inner(durability, loaded, &mut st, &mut w, &planned.plan, &planned.prior, &mut |line| {
-        if commit.is_some() {
+        if commit {
             log.push(line.to_string());
         }
     });
     let failures = std::mem::take(&mut report.failures);
-    if let Some(ws) = commit {
-        if failures.is_empty() {
-            planned.predicted = Some(crate::apply::Predicted { state: st, world: w, report, log });
-        } else {
-            crate::apply::discard(ws);
-        }
+    if commit && failures.is_empty() {
+        planned.predicted = Some(crate::apply::Predicted { state: st, world: w, report, log });
     }
     for f in failures {
         let record = planned.eval.instances.iter().find(|r| r.address == f.address);

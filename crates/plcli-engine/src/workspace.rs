@@ -175,6 +175,43 @@ impl Workspace {
             .map_err(|e| file_error("write_failed", format!("Cannot write state file {}", self.state_path.display()), e.to_string()))
     }
 
+    /// The first half of writing the world and the state together (see [`crate::commit`]):
+    /// both in temporary files beside them, side by side. Returns their names.
+    pub fn write_temps(&self, state: &State, world: &World) -> Result<(PathBuf, PathBuf), WorkspaceError> {
+        let world_err = |e: String| file_error("write_failed", format!("Cannot write world file {}", self.world_path.display()), e);
+        let (w, s) = std::thread::scope(|scope| {
+            let w = scope.spawn(|| {
+                plcli_state::write_temp(&self.world_path, |w| {
+                    world.write_json_pretty(w)?;
+                    w.write_all(b"\n")
+                })
+            });
+            (w.join(), state.save_temp(&self.state_path))
+        });
+        let w = match w {
+            Ok(Ok(p)) => p,
+            Ok(Err(e)) => return Err(world_err(e.to_string())),
+            Err(_) => return Err(world_err("the writer stopped".into())),
+        };
+        let s =
+            s.map_err(|e| file_error("write_failed", format!("Cannot write state file {}", self.state_path.display()), e.to_string()))?;
+        Ok((w, s))
+    }
+
+    /// The second half: renames the temporary files over the world and the state (whichever
+    /// is still there: a replay after a crash may find one already moved).
+    pub fn install_temps(&self, world_tmp: &Path, state_tmp: &Path) -> Result<(), WorkspaceError> {
+        if world_tmp.exists() {
+            plcli_state::install(world_tmp, &self.world_path)
+                .map_err(|e| file_error("write_failed", format!("Cannot write world file {}", self.world_path.display()), e.to_string()))?;
+        }
+        if state_tmp.exists() {
+            State::install(state_tmp, &self.state_path)
+                .map_err(|e| file_error("write_failed", format!("Cannot write state file {}", self.state_path.display()), e.to_string()))?;
+        }
+        Ok(())
+    }
+
     /// Reads the state and the world, the state's attributes sharing the world's where they
     /// are the same (after an apply, nearly all of them): one copy in memory instead of two.
     pub fn read_state_and_world(&self) -> Result<(State, World), WorkspaceError> {
@@ -203,25 +240,41 @@ impl Workspace {
         Ok((state, world))
     }
 
-    /// Finishes an apply that a crash interrupted: replays the journal into the state and
-    /// world files, then removes it; a tentative journal that was never committed (the apply
-    /// stopped before it took effect) is removed unreplayed. Must hold both locks.
+    /// Finishes an apply that a crash interrupted. An apply's commit record names the new
+    /// world and state files it had finished writing: they are moved into place. Otherwise
+    /// (a destroy) the journal's operations are replayed into the state and world files. The
+    /// journal is then removed; one with no complete record (the process died writing its
+    /// first) changed nothing and is removed as it is. Must hold both locks.
     pub fn recover(&self) -> Result<Recovery, WorkspaceError> {
         let jpath = self.journal_path();
+        let bad = |m: String| file_error("invalid_journal", format!("Cannot replay journal {}", jpath.display()), m);
         let entries = match Journal::replay(&jpath) {
             Ok(Some(e)) => e,
             Ok(None) => return Ok(Recovery::Nothing),
-            Err(e) => return Err(file_error("invalid_journal", format!("Cannot replay journal {}", jpath.display()), e.to_string())),
+            Err(e) => return Err(bad(e.to_string())),
         };
-        if !crate::apply::journal_committed(&entries) {
+        if let Some(commit) = entries.iter().find(|e| e.get(crate::apply::COMMIT).is_some()) {
+            // Only file names are recorded; the files are beside the world and the state.
+            let tmp = |key: &str, beside: &Path| {
+                commit
+                    .get(key)
+                    .and_then(|v| v.as_str())
+                    .map(|f| beside.with_file_name(f))
+                    .ok_or_else(|| bad(format!("the commit record has no \"{key}\"")))
+            };
+            let (world_tmp, state_tmp) = (tmp("world_tmp", &self.world_path)?, tmp("state_tmp", &self.state_path)?);
+            self.install_temps(&world_tmp, &state_tmp)?;
+            let _ = std::fs::remove_file(&jpath);
+            return Ok(Recovery::Replayed);
+        }
+        if entries.is_empty() {
             let _ = std::fs::remove_file(&jpath);
             return Ok(Recovery::Discarded);
         }
         let mut state = self.read_state()?;
         let mut world = self.read_world()?;
         for e in &entries {
-            apply_record(&mut state, &mut world, e)
-                .map_err(|m| file_error("invalid_journal", format!("Cannot replay journal {}", jpath.display()), m))?;
+            apply_record(&mut state, &mut world, e).map_err(bad)?;
         }
         state.serial += 1;
         self.write_world(&world)?;
@@ -236,9 +289,9 @@ impl Workspace {
 pub enum Recovery {
     /// No journal.
     Nothing,
-    /// A journal of an interrupted apply, replayed into the state and world.
+    /// An interrupted apply, finished from its journal.
     Replayed,
-    /// The journal of an apply interrupted before it took effect, removed.
+    /// The journal of an apply interrupted before anything took effect, removed.
     Discarded,
 }
 
@@ -251,16 +304,6 @@ pub(crate) fn apply_record(state: &mut State, world: &mut World, e: &serde_json:
     }
     if let Some(meta) = e.get("meta") {
         world.apply_meta_json(meta).map_err(|e| e.to_string())?;
-    }
-    if let Some(outputs) = e.get("outputs").and_then(|o| o.as_object()) {
-        state.outputs = outputs
-            .iter()
-            .map(|(k, o)| {
-                let value = plcli_lang::Value::from_json(o.get("value").unwrap_or(&serde_json::Value::Null));
-                let sensitive = o.get("sensitive").and_then(|s| s.as_bool()).unwrap_or(false);
-                (k.clone(), plcli_state::OutputState { value, sensitive })
-            })
-            .collect();
     }
     if let Some(insts) = e.get("state").and_then(|s| s.as_object()) {
         for (addr, inst) in insts {

@@ -10,7 +10,14 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// [`atomic_write`] of what `write` streams (through a buffer), so that a large file never
 /// exists in memory as a whole.
 pub fn atomic_write_with(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let tmp = write_temp(path, write)?;
+    install(&tmp, path)
+}
+
+/// The first half of [`atomic_write_with`]: writes and fsyncs a temporary file beside `path`
+/// (named for this process and `path`) and returns its name; `path` is untouched.
+pub fn write_temp(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> std::io::Result<PathBuf> {
+    let dir = parent_dir(path);
     std::fs::create_dir_all(dir)?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "file".into());
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
@@ -19,15 +26,27 @@ pub fn atomic_write_with(path: &Path, write: impl FnOnce(&mut dyn Write) -> std:
         write(&mut f)?;
         f.into_inner().map_err(|e| e.into_error())?.sync_all()
     })();
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(e);
+    match written {
+        Ok(()) => Ok(tmp),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
     }
-    std::fs::rename(&tmp, path)?;
-    if let Ok(d) = std::fs::File::open(dir) {
+}
+
+/// The second half of [`atomic_write_with`]: renames a finished temporary file over `path`
+/// and makes the rename durable.
+pub fn install(tmp: &Path, path: &Path) -> std::io::Result<()> {
+    std::fs::rename(tmp, path)?;
+    if let Ok(d) = std::fs::File::open(parent_dir(path)) {
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+fn parent_dir(path: &Path) -> &Path {
+    path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
 }
 
 /// Another process holds the lock.

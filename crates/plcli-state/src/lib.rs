@@ -16,6 +16,6 @@ mod files;
 mod journal;
 mod state;
 
-pub use files::{atomic_write, atomic_write_with, Lock, LockError};
+pub use files::{atomic_write, atomic_write_with, install, write_temp, Lock, LockError};
 pub use journal::Journal;
 pub use state::{strip_instance_keys, InstanceState, OutputState, State, StateError, STATE_VERSION};

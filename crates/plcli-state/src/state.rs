@@ -5,7 +5,7 @@ use plcli_lang::Value;
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{json, Value as Json};
 
-use crate::files::atomic_write_with;
+use crate::files::{install, write_temp};
 
 /// Terraform's state format version.
 pub const STATE_VERSION: u64 = 4;
@@ -223,6 +223,23 @@ impl State {
 
     /// Writes the state atomically, keeping the previous file as `<path>.backup`.
     pub fn save(&self, path: &Path) -> Result<(), StateError> {
+        let tmp = self.save_temp(path)?;
+        State::install(&tmp, path)
+    }
+
+    /// The first half of [`State::save`]: the new state in a temporary file beside `path`.
+    pub fn save_temp(&self, path: &Path) -> Result<PathBuf, StateError> {
+        // Serialized straight from the values: no JSON tree of the whole state in between.
+        write_temp(path, |w| {
+            serde_json::to_writer_pretty(&mut *w, &StateFile(self)).map_err(std::io::Error::other)?;
+            w.write_all(b"\n")
+        })
+        .map_err(|e| StateError::Write { path: path.into(), message: e.to_string() })
+    }
+
+    /// The second half of [`State::save`]: keeps the previous file as `<path>.backup` and
+    /// renames the temporary file over `path`.
+    pub fn install(tmp: &Path, path: &Path) -> Result<(), StateError> {
         let werr = |e: std::io::Error| StateError::Write { path: path.into(), message: e.to_string() };
         if path.exists() {
             // The backup is the previous file itself: a hard link (no copy of a large state),
@@ -238,12 +255,7 @@ impl State {
                 }
             }
         }
-        // Serialized straight from the values: no JSON tree of the whole state in between.
-        atomic_write_with(path, |w| {
-            serde_json::to_writer_pretty(&mut *w, &StateFile(self)).map_err(std::io::Error::other)?;
-            w.write_all(b"\n")
-        })
-        .map_err(werr)
+        install(tmp, path).map_err(werr)
     }
 
     /// Terraform's state v4 layout.
