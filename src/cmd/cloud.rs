@@ -674,7 +674,7 @@ fn service_az_ids(world: &World, svc: &Object) -> BTreeSet<String> {
         .flat_map(|lb| {
             world
                 .get(lb)
-                .and_then(|o| o.internal.get("nodes").and_then(Value::as_map).map(|m| m.keys().cloned().collect::<Vec<_>>()))
+                .and_then(|o| o.internal.get("nodes").and_then(Value::as_map).map(|m| m.keys().map(|k| k.to_string()).collect::<Vec<_>>()))
                 .unwrap_or_default()
         })
         .collect()

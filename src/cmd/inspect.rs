@@ -76,7 +76,7 @@ fn plcli_state_type(v: &Value) -> Json {
 fn render_instance(i: &InstanceState) -> String {
     let mut out = format!("# {}:\n{} \"{}\" \"{}\" {{\n", i.address(), if i.mode == "data" { "data" } else { "resource" }, i.ty, i.name);
     if let Some(m) = i.attributes.as_map() {
-        let shown: Vec<(&String, &Value)> = m.iter().filter(|(_, v)| !v.is_null()).collect();
+        let shown: Vec<(&plcli_lang::Key, &Value)> = m.iter().filter(|(_, v)| !v.is_null()).collect();
         let width = shown.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
         for (k, v) in shown {
             out.push_str(&format!("    {k:width$} = {}\n", render_value(v, 4)));

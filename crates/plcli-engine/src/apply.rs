@@ -307,7 +307,7 @@ impl InstanceHook for ApplyHook<'_, '_> {
                 // Unset optional+computed values keep what the object has.
                 if let (Some(Value::Object(planned)), Value::Object(c)) = (change.after.as_ref(), &mut config) {
                     for (k, v) in planned {
-                        if !r.configured.contains(k) && !v.is_unknown() {
+                        if !r.configured.iter().any(|c| c == k) && !v.is_unknown() {
                             c.insert(k.clone(), v.clone());
                         }
                     }

@@ -199,7 +199,7 @@ impl InstanceHook for PlanHook<'_> {
         if let (Some(p), Value::Object(m)) = (prior, &mut config) {
             for k in &ignore {
                 if let Some(v) = p.attributes.get_attr(k) {
-                    m.insert(k.clone(), v.clone());
+                    m.insert(k.clone().into(), v.clone());
                 }
             }
         }
@@ -278,9 +278,9 @@ pub(crate) fn remote_state(config: &Value, base: &std::path::Path) -> Result<Val
         Ok(None) => return Err(format!("no state file at {}", full.display())),
         Err(e) => return Err(e.to_string()),
     };
-    let mut outputs: BTreeMap<String, Value> = config.get_attr("defaults").and_then(Value::as_map).cloned().unwrap_or_default();
+    let mut outputs: BTreeMap<plcli_lang::Key, Value> = config.get_attr("defaults").and_then(Value::as_map).cloned().unwrap_or_default();
     for (k, o) in st.outputs {
-        outputs.insert(k, o.value);
+        outputs.insert(k.into(), o.value);
     }
     let mut m = config.as_map().cloned().unwrap_or_default();
     m.insert("outputs".into(), Value::Object(outputs.into()));
@@ -302,7 +302,7 @@ pub(crate) fn with_tags_all(config: &Value, schema: Option<&BlockSchema>, caller
         caller.map(|c| c.default_tags.iter().map(|(k, v)| (k.clone(), Value::string(v))).collect()).unwrap_or_default();
     if let Some(t) = tags.as_map() {
         for (k, v) in t {
-            all.insert(k.clone(), v.clone());
+            all.insert(k.clone().into(), v.clone());
         }
     }
     // With no tags at all the provider leaves tags_all to apply.
@@ -318,8 +318,8 @@ fn known_inputs(config: &Value, schema: Option<&BlockSchema>) -> bool {
     config.as_map().is_some_and(|m| {
         m.iter().all(|(k, v)| {
             v.is_wholly_known()
-                || schema.attributes.get(k).is_some_and(|a| a.computed && !a.optional)
-                || schema.attributes.get(k).is_some_and(|a| a.computed && v.is_unknown())
+                || schema.attributes.get(k.as_str()).is_some_and(|a| a.computed && !a.optional)
+                || schema.attributes.get(k.as_str()).is_some_and(|a| a.computed && v.is_unknown())
         })
     })
 }

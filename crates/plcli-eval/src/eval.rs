@@ -399,7 +399,7 @@ impl<'a> Evaluator<'a> {
         let value_var = f.intro.value_var.as_str().to_string();
         let base = self.locals.len();
         let mut list = Vec::new();
-        let mut map: BTreeMap<String, Value> = BTreeMap::new();
+        let mut map: BTreeMap<plcli_lang::Key, Value> = BTreeMap::new();
         let mut groups: BTreeMap<String, Vec<Value>> = BTreeMap::new();
         let mut any_unknown_key = false;
         for (k, v) in pairs {
@@ -454,7 +454,7 @@ impl<'a> Evaluator<'a> {
                         if f.grouping {
                             groups.entry(key).or_default().push(value);
                         } else {
-                            match map.entry(key) {
+                            match map.entry(key.into()) {
                                 std::collections::btree_map::Entry::Occupied(o) => {
                                     return Err(err("duplicate_object_key", "Duplicate object key", self.span(ke), format!("Two different items produced the key \"{}\" in this 'for' expression. If duplicates are expected, use the ellipsis (...) after the value expression to enable grouping by key.", o.key())));
                                 }
@@ -638,7 +638,7 @@ impl<'a> Evaluator<'a> {
                 format!("Call to function \"templatefile\" failed: {}: {}", full.display(), e.message()),
             )
         })?;
-        let locals: Vec<(String, Value)> = vars.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let locals: Vec<(String, Value)> = vars.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
         let mut inner = Evaluator { file: self.file, scope: &TemplateScope, locals };
         let elements: Vec<&Element> = template.iter().collect();
         // Spans inside the template file do not point into this file: report at the call.
@@ -879,7 +879,7 @@ fn get_attr(value: Value, name: &str, span: Span) -> R {
             Some(v) => Ok(v),
             None => {
                 let mut d = err("unsupported_attribute", "Unsupported attribute", span, format!("This object does not have an attribute named \"{name}\"."));
-                if let Some(s) = did_you_mean(name, m.keys().map(String::as_str)) {
+                if let Some(s) = did_you_mean(name, m.keys().map(|k| k.as_str())) {
                     d = d.with_help(format!("did you mean `{s}`?"));
                 }
                 Err(d)
@@ -912,7 +912,7 @@ fn index_ref<'v>(value: &'v Value, key: &Value) -> Option<&'v Value> {
         }
         Value::Map(m) | Value::Object(m) => match key {
             Value::String(s) => m.get(s.as_str()),
-            _ => m.get(&key.to_template_string()?),
+            _ => m.get(key.to_template_string()?.as_str()),
         },
         _ => None,
     }
@@ -940,7 +940,7 @@ fn index(value: Value, key: &Value, span: Span) -> R {
             let Some(k) = key.to_template_string() else {
                 return Err(err("invalid_index", "Invalid index", span, "The given key does not identify an element in this collection value: a string key is required."));
             };
-            match m.remove(&k) {
+            match m.remove(k.as_str()) {
                 Some(v) => Ok(v),
                 None => Err(err("invalid_index", "Invalid index", span, format!("The given key does not identify an element in this collection value: there is no element with key \"{k}\"."))),
             }

@@ -389,7 +389,7 @@ fn zero_fill_where(v: Value, schema: &BlockSchema, pick: impl Fn(&plcli_aws::Att
     use plcli_lang::Type;
     let Value::Object(mut m) = v else { return v };
     for (k, a) in schema.attributes.iter().filter(|(_, a)| pick(a)) {
-        if matches!(m.get(k), None | Some(Value::Null)) {
+        if matches!(m.get(k.as_str()), None | Some(Value::Null)) {
             let zero = match a.ty() {
                 Type::List(_) => Value::List(vec![]),
                 Type::Set(_) => Value::Set(vec![]),
@@ -399,7 +399,7 @@ fn zero_fill_where(v: Value, schema: &BlockSchema, pick: impl Fn(&plcli_aws::Att
                 Type::String => Value::String(String::new()),
                 _ => Value::Null,
             };
-            m.insert(k.clone(), zero);
+            m.insert(k.clone().into(), zero);
         }
     }
     Value::Object(m)

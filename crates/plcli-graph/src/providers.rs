@@ -45,7 +45,7 @@ pub struct SimAccount {
 }
 
 fn string_map(v: &Value) -> BTreeMap<String, String> {
-    v.as_map().map(|m| m.iter().filter_map(|(k, v)| Some((k.clone(), v.to_template_string()?))).collect()).unwrap_or_default()
+    v.as_map().map(|m| m.iter().filter_map(|(k, v)| Some((k.to_string(), v.to_template_string()?))).collect()).unwrap_or_default()
 }
 
 fn is_account_id(s: &str) -> bool {
@@ -126,7 +126,7 @@ pub fn simulation(plcli: &[PlcliValue], diags: &mut Diagnostics) -> Simulation {
                 for (k, v) in m {
                     match v.as_number() {
                         Some(n) if n >= 0.0 => {
-                            acct.quotas.insert(k.clone(), n);
+                            acct.quotas.insert(k.clone().into(), n);
                         }
                         _ => diags.push(
                             Diagnostic::error("invalid_quota", format!("Invalid value for quota \"{k}\""))

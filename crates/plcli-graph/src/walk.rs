@@ -985,7 +985,7 @@ impl<'a> Walker<'a> {
                     if m.values().any(|_| false) {
                         unreachable!()
                     }
-                    Expansion::ForEach(m.into_iter().collect())
+                    Expansion::ForEach(m.into_iter().map(|(k, v)| (k.into(), v)).collect())
                 }
                 Value::Set(items) => {
                     if items.iter().any(Value::is_unknown) {

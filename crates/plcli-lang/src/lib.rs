@@ -14,4 +14,4 @@ mod types;
 mod value;
 
 pub use types::{ObjectAttr, Type};
-pub use value::{format_number, Value, ValueMap};
+pub use value::{format_number, Key, Value, ValueMap};

@@ -173,7 +173,7 @@ fn convert(ty: &Type, value: &Value) -> Result<Value, ConvError> {
             };
             let mut out = BTreeMap::new();
             for (name, attr) in attrs {
-                let v = match entries.get(name) {
+                let v = match entries.get(name.as_str()) {
                     Some(Value::Null) | None if attr.optional => match &attr.default {
                         Some(d) => convert(&attr.ty, d).map_err(|e| e.at(format!(".{name}")))?,
                         None => Value::Null,

@@ -35,7 +35,11 @@ pub enum Value {
 /// reference, and the first change through `DerefMut` copies the entries if another copy still
 /// shares them (copy on write). It reads as the `BTreeMap` it wraps.
 #[derive(Clone, Default)]
-pub struct ValueMap(Arc<BTreeMap<String, Value>>);
+pub struct ValueMap(Arc<BTreeMap<Key, Value>>);
+
+/// An attribute name or map key. Nearly all are short (`vpc_id`, `tags_all`, a consumer's
+/// name) and stored inline, without an allocation of their own; it reads as a `str`.
+pub type Key = compact_str::CompactString;
 
 impl ValueMap {
     pub fn new() -> ValueMap {
@@ -43,7 +47,7 @@ impl ValueMap {
     }
 
     /// The entries, without copying when this is the only reference.
-    pub fn into_inner(self) -> BTreeMap<String, Value> {
+    pub fn into_inner(self) -> BTreeMap<Key, Value> {
         Arc::unwrap_or_clone(self.0)
     }
 
@@ -54,53 +58,71 @@ impl ValueMap {
 }
 
 impl Deref for ValueMap {
-    type Target = BTreeMap<String, Value>;
-    fn deref(&self) -> &BTreeMap<String, Value> {
+    type Target = BTreeMap<Key, Value>;
+    fn deref(&self) -> &BTreeMap<Key, Value> {
         &self.0
     }
 }
 
 impl DerefMut for ValueMap {
-    fn deref_mut(&mut self) -> &mut BTreeMap<String, Value> {
+    fn deref_mut(&mut self) -> &mut BTreeMap<Key, Value> {
         Arc::make_mut(&mut self.0)
+    }
+}
+
+impl From<BTreeMap<Key, Value>> for ValueMap {
+    fn from(m: BTreeMap<Key, Value>) -> ValueMap {
+        ValueMap(Arc::new(m))
     }
 }
 
 impl From<BTreeMap<String, Value>> for ValueMap {
     fn from(m: BTreeMap<String, Value>) -> ValueMap {
-        ValueMap(Arc::new(m))
+        m.into_iter().collect()
     }
 }
 
 impl<const N: usize> From<[(String, Value); N]> for ValueMap {
     fn from(entries: [(String, Value); N]) -> ValueMap {
-        ValueMap(Arc::new(BTreeMap::from(entries)))
+        entries.into_iter().collect()
     }
 }
 
-impl From<ValueMap> for BTreeMap<String, Value> {
-    fn from(m: ValueMap) -> BTreeMap<String, Value> {
+impl From<ValueMap> for BTreeMap<Key, Value> {
+    fn from(m: ValueMap) -> BTreeMap<Key, Value> {
         m.into_inner()
     }
 }
 
 impl FromIterator<(String, Value)> for ValueMap {
     fn from_iter<I: IntoIterator<Item = (String, Value)>>(iter: I) -> ValueMap {
+        ValueMap(Arc::new(iter.into_iter().map(|(k, v)| (Key::from(k), v)).collect()))
+    }
+}
+
+impl FromIterator<(Key, Value)> for ValueMap {
+    fn from_iter<I: IntoIterator<Item = (Key, Value)>>(iter: I) -> ValueMap {
         ValueMap(Arc::new(iter.into_iter().collect()))
     }
 }
 
+impl<'a> FromIterator<(&'a str, Value)> for ValueMap {
+    fn from_iter<I: IntoIterator<Item = (&'a str, Value)>>(iter: I) -> ValueMap {
+        ValueMap(Arc::new(iter.into_iter().map(|(k, v)| (Key::from(k), v)).collect()))
+    }
+}
+
 impl IntoIterator for ValueMap {
-    type Item = (String, Value);
-    type IntoIter = std::collections::btree_map::IntoIter<String, Value>;
+    type Item = (Key, Value);
+    type IntoIter = std::collections::btree_map::IntoIter<Key, Value>;
     fn into_iter(self) -> Self::IntoIter {
         self.into_inner().into_iter()
     }
 }
 
 impl<'a> IntoIterator for &'a ValueMap {
-    type Item = (&'a String, &'a Value);
-    type IntoIter = std::collections::btree_map::Iter<'a, String, Value>;
+    type Item = (&'a Key, &'a Value);
+    type IntoIter = std::collections::btree_map::Iter<'a, Key, Value>;
     fn into_iter(self) -> Self::IntoIter {
         self.0.iter()
     }
@@ -108,6 +130,12 @@ impl<'a> IntoIterator for &'a ValueMap {
 
 impl Extend<(String, Value)> for ValueMap {
     fn extend<I: IntoIterator<Item = (String, Value)>>(&mut self, iter: I) {
+        Arc::make_mut(&mut self.0).extend(iter.into_iter().map(|(k, v)| (Key::from(k), v)));
+    }
+}
+
+impl Extend<(Key, Value)> for ValueMap {
+    fn extend<I: IntoIterator<Item = (Key, Value)>>(&mut self, iter: I) {
         Arc::make_mut(&mut self.0).extend(iter);
     }
 }
@@ -162,7 +190,7 @@ impl Value {
         match self {
             Value::List(v) | Value::Tuple(v) => Ok(v.into_iter().enumerate().map(|(i, x)| (Value::Number(i as f64), x)).collect()),
             Value::Set(v) => Ok(v.into_iter().map(|x| (x.clone(), x)).collect()),
-            Value::Map(m) | Value::Object(m) => Ok(m.into_iter().map(|(k, x)| (Value::String(k), x)).collect()),
+            Value::Map(m) | Value::Object(m) => Ok(m.into_iter().map(|(k, x)| (Value::String(k.into()), x)).collect()),
             other => Err(other),
         }
     }
@@ -213,7 +241,7 @@ impl Value {
     }
 
     /// Entries of a map or object.
-    pub fn as_map(&self) -> Option<&BTreeMap<String, Value>> {
+    pub fn as_map(&self) -> Option<&BTreeMap<Key, Value>> {
         match self {
             Value::Map(m) | Value::Object(m) => Some(&**m),
             _ => None,
@@ -327,7 +355,7 @@ impl Value {
             Value::Number(n) => number_to_json(*n),
             Value::String(s) => Json::String(s.clone()),
             Value::List(v) | Value::Tuple(v) | Value::Set(v) => Json::Array(v.iter().map(Value::to_json).collect()),
-            Value::Map(m) | Value::Object(m) => Json::Object(m.iter().map(|(k, v)| (k.clone(), v.to_json())).collect()),
+            Value::Map(m) | Value::Object(m) => Json::Object(m.iter().map(|(k, v)| (k.to_string(), v.to_json())).collect()),
         }
     }
 
@@ -345,7 +373,7 @@ impl Value {
     }
 }
 
-static EMPTY: BTreeMap<String, Value> = BTreeMap::new();
+static EMPTY: BTreeMap<Key, Value> = BTreeMap::new();
 
 fn seq_equals(a: &[Value], b: &[Value]) -> Option<bool> {
     if a.len() != b.len() {
@@ -455,7 +483,7 @@ impl<'de> serde::Deserialize<'de> for Value {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut a: A) -> Result<Value, A::Error> {
                 let mut m = BTreeMap::new();
-                while let Some((k, v)) = a.next_entry::<String, Value>()? {
+                while let Some((k, v)) = a.next_entry::<Key, Value>()? {
                     m.insert(k, v);
                 }
                 Ok(Value::Object(m.into()))

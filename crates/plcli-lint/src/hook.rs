@@ -96,7 +96,7 @@ fn is_counted(root: &Module, rec: &InstanceRecord) -> bool {
 fn tokenize(config: &Value, schema: &BlockSchema, address: &str, configured: &[String]) -> Value {
     let Value::Object(mut m) = config.clone() else { return config.clone() };
     for (name, attr) in &schema.attributes {
-        if configured.iter().any(|c| c == name) || !m.get(name).is_none_or(Value::is_unknown) {
+        if configured.iter().any(|c| c == name) || !m.get(name.as_str()).is_none_or(Value::is_unknown) {
             continue;
         }
         let v = match attr.ty() {
@@ -119,13 +119,13 @@ fn tokenize(config: &Value, schema: &BlockSchema, address: &str, configured: &[S
             },
             _ => continue,
         };
-        m.insert(name.clone(), v);
+        m.insert(name.clone().into(), v);
     }
     Value::Object(m)
 }
 
-fn set(m: &mut BTreeMap<String, Value>, k: &str, v: impl Into<String>) {
-    m.insert(k.to_string(), Value::String(v.into()));
+fn set(m: &mut BTreeMap<plcli_lang::Key, Value>, k: &str, v: impl Into<String>) {
+    m.insert(k.to_string().into(), Value::String(v.into()));
 }
 
 fn strings(v: Option<&Value>) -> Vec<String> {

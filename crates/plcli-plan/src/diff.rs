@@ -33,7 +33,7 @@ pub fn values_equal(a: &Value, b: &Value) -> bool {
         }
         (x, y) if x.is_mapping() && y.is_mapping() => {
             let (p, q) = (x.as_map().expect("mapping"), y.as_map().expect("mapping"));
-            let keys: std::collections::BTreeSet<&String> = p.keys().chain(q.keys()).collect();
+            let keys: std::collections::BTreeSet<&plcli_lang::Key> = p.keys().chain(q.keys()).collect();
             keys.into_iter().all(|k| values_equal(p.get(k).unwrap_or(&Value::Null), q.get(k).unwrap_or(&Value::Null)))
         }
         (Value::Number(x), Value::Number(y)) => x == y || (x - y).abs() <= 1e-9 * x.abs().max(y.abs()),
@@ -52,8 +52,10 @@ fn fill_block_unknowns(config: &Value, prior: &Value, schema: &BlockSchema) -> V
                 cm.iter()
                     .map(|(k, v)| {
                         let nv = match (v, pm.get(k)) {
-                            (Value::Unknown, Some(pv)) if schema.attributes.get(k).is_some_and(|a| a.computed) => pv.clone(),
-                            (v, Some(pv)) if schema.blocks.contains_key(k) => fill_block_unknowns(v, pv, &schema.blocks[k].block),
+                            (Value::Unknown, Some(pv)) if schema.attributes.get(k.as_str()).is_some_and(|a| a.computed) => pv.clone(),
+                            (v, Some(pv)) if schema.blocks.contains_key(k.as_str()) => {
+                                fill_block_unknowns(v, pv, &schema.blocks[k.as_str()].block)
+                            }
                             (v, _) => v.clone(),
                         };
                         (k.clone(), nv)
@@ -115,14 +117,14 @@ pub fn diff(
     let empty = BTreeMap::new();
     let prior_m = prior.as_map().unwrap_or(&empty);
     let config_m = config.as_map().unwrap_or(&empty);
-    let mut after: BTreeMap<String, Value> = BTreeMap::new();
+    let mut after: BTreeMap<plcli_lang::Key, Value> = BTreeMap::new();
     let mut replace_paths = Vec::new();
-    let keys: std::collections::BTreeSet<&String> = config_m.keys().chain(prior_m.keys()).collect();
+    let keys: std::collections::BTreeSet<&plcli_lang::Key> = config_m.keys().chain(prior_m.keys()).collect();
     for k in keys {
         let p = prior_m.get(k).cloned().unwrap_or(Value::Null);
         let c = config_m.get(k).cloned().unwrap_or(Value::Null);
-        let attr = schema.and_then(|s| s.attributes.get(k));
-        let block = schema.and_then(|s| s.blocks.get(k));
+        let attr = schema.and_then(|s| s.attributes.get(k.as_str()));
+        let block = schema.and_then(|s| s.blocks.get(k.as_str()));
         let computed = attr.is_some_and(|a| a.computed) || k == "id";
         let configurable = attr.is_none_or(|a| a.optional || a.required) && k != "id";
         let unknown_to_schema = schema.is_some() && attr.is_none() && block.is_none() && k != "id";
@@ -149,7 +151,7 @@ pub fn diff(
         };
         let changed = !values_equal(&v, &p);
         if changed && configurable && attr.is_some_and(|a| a.force_new) {
-            replace_paths.push(k.clone());
+            replace_paths.push(k.to_string());
         }
         after.insert(k.clone(), v);
     }
@@ -164,7 +166,7 @@ pub fn diff(
         // A new object: everything computed is unknown again.
         let mut fresh = config_m.clone();
         for (k, v) in fresh.iter_mut() {
-            let attr = schema.and_then(|s| s.attributes.get(k));
+            let attr = schema.and_then(|s| s.attributes.get(k.as_str()));
             if (attr.is_some_and(|a| a.computed) || k == "id") && (v.is_null() || v.is_unknown()) {
                 *v = Value::Unknown;
             }

@@ -112,7 +112,7 @@ fn render_change(out: &mut String, c: &ResourceChange) {
     let empty = BTreeMap::new();
     let before = c.before.as_ref().and_then(Value::as_map).unwrap_or(&empty);
     let after = c.after.as_ref().and_then(Value::as_map).unwrap_or(&empty);
-    let keys: std::collections::BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    let keys: std::collections::BTreeSet<&plcli_lang::Key> = before.keys().chain(after.keys()).collect();
     let is_block = |k: &str| schema.is_some_and(|s| s.blocks.contains_key(k));
     let mut lines: Vec<(String, String, String)> = Vec::new();
     let mut blocks: Vec<(String, String)> = Vec::new();
@@ -169,7 +169,7 @@ fn render_change(out: &mut String, c: &ResourceChange) {
             }
         };
         let text = if forces { format!("{text} # forces replacement") } else { text };
-        lines.push((sym.to_string(), k.clone(), text));
+        lines.push((sym.to_string(), k.clone().into(), text));
     }
     let width = lines.iter().map(|(_, k, _)| k.len()).max().unwrap_or(0);
     for (sym, k, text) in &lines {
@@ -318,7 +318,7 @@ fn unknown_mask(v: &Value) -> Json {
                 .filter_map(|(k, v)| {
                     let u = unknown_mask(v);
                     let empty = u == Json::Bool(false) || u.as_object().is_some_and(|o| o.is_empty());
-                    (!empty).then(|| (k.clone(), u))
+                    (!empty).then(|| (k.to_string(), u))
                 })
                 .collect(),
         ),
@@ -332,7 +332,7 @@ fn unknown_mask(v: &Value) -> Json {
 fn known_json(v: &Value) -> Json {
     match v {
         Value::Map(m) | Value::Object(m) => {
-            Json::Object(m.iter().filter(|(_, v)| !v.is_unknown()).map(|(k, v)| (k.clone(), known_json(v))).collect())
+            Json::Object(m.iter().filter(|(_, v)| !v.is_unknown()).map(|(k, v)| (k.to_string(), known_json(v))).collect())
         }
         Value::List(items) | Value::Tuple(items) | Value::Set(items) => Json::Array(items.iter().map(known_json).collect()),
         other => other.to_json(),

@@ -7,7 +7,7 @@ use plcli_lang::Value;
 use crate::ops::{principal_matches, Caller};
 use crate::world::{ApiError, World};
 
-type Attrs = BTreeMap<String, Value>;
+type Attrs = BTreeMap<plcli_lang::Key, Value>;
 
 fn s(v: impl Into<String>) -> Value {
     Value::String(v.into())
@@ -61,7 +61,7 @@ fn matches(attrs: &Attrs, config: &Attrs) -> bool {
             let actual: Vec<String> = if let Some(tag) = name.strip_prefix("tag:") {
                 attrs.get("tags").and_then(|t| t.get_attr(tag)).and_then(Value::to_template_string).into_iter().collect()
             } else {
-                match attrs.get(&filter_attr(name)) {
+                match attrs.get(filter_attr(name).as_str()) {
                     Some(v) if v.is_seq() => v.as_seq().unwrap_or(&[]).iter().filter_map(Value::to_template_string).collect(),
                     Some(v) => v.to_template_string().into_iter().collect(),
                     None => vec![],
@@ -222,7 +222,9 @@ impl World {
                             self.objects
                                 .get(lb)
                                 .and_then(|o| {
-                                    o.internal.get("nodes").and_then(|n| n.as_map().map(|m| m.keys().cloned().collect::<Vec<_>>()))
+                                    o.internal
+                                        .get("nodes")
+                                        .and_then(|n| n.as_map().map(|m| m.keys().map(|k| k.to_string()).collect::<Vec<_>>()))
                                 })
                                 .unwrap_or_default()
                         })

@@ -20,7 +20,7 @@ pub struct Caller {
     pub quotas: BTreeMap<String, f64>,
 }
 
-type Attrs = BTreeMap<String, Value>;
+type Attrs = BTreeMap<plcli_lang::Key, Value>;
 type R<T> = Result<T, ApiError>;
 
 fn s(v: impl Into<String>) -> Value {
@@ -46,7 +46,7 @@ fn bool_of(a: &Attrs, k: &str) -> Option<bool> {
 /// Sets `k` when it is unknown or null (a computed value AWS decides).
 fn fill(a: &mut Attrs, k: &str, v: Value) {
     if matches!(a.get(k), None | Some(Value::Unknown) | Some(Value::Null)) {
-        a.insert(k.to_string(), v);
+        a.insert(k.to_string().into(), v);
     }
 }
 
@@ -71,7 +71,7 @@ fn tags_all(a: &mut Attrs, caller: &Caller) {
     if !a.contains_key("tags_all") && !a.contains_key("tags") {
         return;
     }
-    let mut all: BTreeMap<String, Value> = caller.default_tags.iter().map(|(k, v)| (k.clone(), s(v))).collect();
+    let mut all: Attrs = caller.default_tags.iter().map(|(k, v)| (k.into(), s(v))).collect();
     if let Some(m) = a.get("tags").and_then(Value::as_map) {
         for (k, v) in m {
             all.insert(k.clone(), v.clone());
@@ -443,7 +443,7 @@ impl World {
             ("tags_all", Value::Map(Default::default())),
         ]
         .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
+        .map(|(k, v)| (k.into(), v))
         .collect();
         let mut internal = BTreeMap::new();
         internal.insert("default_for".to_string(), s(&id));
@@ -960,7 +960,9 @@ impl World {
             .flat_map(|lb| {
                 self.objects
                     .get(lb)
-                    .and_then(|o| o.internal.get("nodes").and_then(|n| n.as_map().map(|m| m.keys().cloned().collect::<Vec<_>>())))
+                    .and_then(|o| {
+                        o.internal.get("nodes").and_then(|n| n.as_map().map(|m| m.keys().map(|k| k.to_string()).collect::<Vec<_>>()))
+                    })
                     .unwrap_or_default()
             })
             .collect()
@@ -1292,7 +1294,7 @@ impl World {
                 ("vpc_endpoint_id", s(&id)),
             ]
             .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
+            .map(|(k, v)| (k.into(), v))
             .collect();
             self.put(
                 &eni,

@@ -117,7 +117,7 @@ pub fn type_json(v: &Value) -> Json {
         Value::Set(items) => json!(["set", items.first().map(type_json).unwrap_or(json!("dynamic"))]),
         Value::Tuple(items) => json!(["tuple", items.iter().map(type_json).collect::<Vec<_>>()]),
         Value::Map(m) => json!(["map", m.values().next().map(type_json).unwrap_or(json!("dynamic"))]),
-        Value::Object(m) => json!(["object", m.iter().map(|(k, v)| (k.clone(), type_json(v))).collect::<serde_json::Map<_, _>>()]),
+        Value::Object(m) => json!(["object", m.iter().map(|(k, v)| (k.to_string(), type_json(v))).collect::<serde_json::Map<_, _>>()]),
     }
 }
 

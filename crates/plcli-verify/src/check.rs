@@ -117,7 +117,7 @@ fn explain_create_failure(world: &World, f: &CreateFailure) -> (&'static str, &'
                 .and_then(|s| world.get(&s).map(|o| strs(&o.attrs, "network_load_balancer_arns")))
                 .unwrap_or_default()
                 .iter()
-                .flat_map(|lb| world.get(lb).and_then(|o| o.internal.get("nodes").and_then(Value::as_map).map(|m| m.keys().cloned().collect::<Vec<_>>())).unwrap_or_default())
+                .flat_map(|lb| world.get(lb).and_then(|o| o.internal.get("nodes").and_then(Value::as_map).map(|m| m.keys().map(|k| k.to_string()).collect::<Vec<_>>())).unwrap_or_default())
                 .collect();
             let context = subnet.map(|(id, a)| {
                 format!(
@@ -561,7 +561,7 @@ fn evaluate(spec: &PathSpec, run: &mut Run<'_, '_>) -> Verdict {
             l.internal
                 .get("nodes")
                 .and_then(Value::as_map)
-                .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())).collect())
+                .map(|m| m.iter().map(|(k, v)| (k.to_string(), v.as_str().unwrap_or("").to_string())).collect())
         })
         .unwrap_or_default();
     let lb_attrs = lb.as_ref().map(|l| l.attrs.clone()).unwrap_or(Value::Null);

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use super::conversion::{convert, friendly_value, type_of, unify};
 use super::{graphemes, to_int, Args, FuncError};
-use crate::{Type, Value};
+use crate::{Key, Type, Value};
 
 pub(super) fn length(a: Args) -> Result<Value, FuncError> {
     let n = match &a.vals[0] {
@@ -247,7 +247,7 @@ pub(super) fn index(a: Args) -> Result<Value, FuncError> {
 }
 
 pub(super) fn keys(a: Args) -> Result<Value, FuncError> {
-    let keys = |m: &BTreeMap<String, Value>| m.keys().map(|k| Value::String(k.clone())).collect();
+    let keys = |m: &BTreeMap<Key, Value>| m.keys().map(|k| Value::String(k.to_string())).collect();
     match &a.vals[0] {
         Value::Unknown => Ok(Value::Unknown),
         Value::Object(m) => Ok(Value::Tuple(keys(m))),
@@ -637,7 +637,7 @@ pub(super) fn transpose(a: Args) -> Result<Value, FuncError> {
             let Value::String(s) = v else {
                 return Err(FuncError::call("input must be a map of lists of strings"));
             };
-            out.entry(s.clone()).or_default().push(k.clone());
+            out.entry(s.clone()).or_default().push(k.clone().into());
         }
     }
     Ok(Value::Map(

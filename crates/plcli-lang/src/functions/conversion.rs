@@ -22,7 +22,7 @@ pub(crate) fn type_of(v: &Value) -> Type {
         Value::Map(m) => Type::Map(Box::new(elem_type(m.values()))),
         Value::Tuple(xs) => Type::Tuple(xs.iter().map(type_of).collect()),
         Value::Object(m) => {
-            Type::Object(m.iter().map(|(k, v)| (k.clone(), ObjectAttr { ty: type_of(v), optional: false, default: None })).collect())
+            Type::Object(m.iter().map(|(k, v)| (k.to_string(), ObjectAttr { ty: type_of(v), optional: false, default: None })).collect())
         }
     }
 }

@@ -224,7 +224,7 @@ impl Emitter {
         Ok(())
     }
 
-    fn mapping(&mut self, m: &BTreeMap<String, Value>, indent: usize, first_inline: bool) -> Result<(), String> {
+    fn mapping(&mut self, m: &BTreeMap<crate::Key, Value>, indent: usize, first_inline: bool) -> Result<(), String> {
         for (i, (k, v)) in m.iter().enumerate() {
             if i > 0 || !first_inline {
                 self.newline(indent);
@@ -234,7 +234,7 @@ impl Emitter {
                 self.put(":");
             } else {
                 self.put("? ");
-                self.scalar(&Value::String(k.clone()), indent + INDENT, false)?;
+                self.scalar(&Value::String(k.clone().into()), indent + INDENT, false)?;
                 self.newline(indent);
                 self.put(":");
             }
@@ -541,7 +541,7 @@ impl Decoder {
                         _ => return Err(at(&key_ev, "only strings are allowed as mapping keys")),
                     };
                     let v = self.value(depth + 1)?;
-                    attrs.insert(key, v);
+                    attrs.insert(key.into(), v);
                 }
                 let v = Value::Object(attrs.into());
                 self.complete_anchor(&anchor, &v);
