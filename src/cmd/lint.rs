@@ -140,6 +140,9 @@ pub fn run(global: &GlobalArgs, args: &LintArgs, ui: &Ui) -> u8 {
         }
     };
     ui.print_diagnostics(&warnings, &sources);
+    // The process ends after the command: the OS takes the configuration back faster than
+    // freeing each value would (see `workflow::Session`).
+    std::mem::forget(root);
     match args.format {
         LintFormat::Text => print!("{}", render::text(&report, &sources, ui.color_out)),
         LintFormat::Compact => print!("{}", render::compact(&report, &sources)),

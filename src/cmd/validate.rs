@@ -29,6 +29,10 @@ pub fn check(global: &GlobalArgs, sources: &mut SourceMap) -> (Diagnostics, Vec<
     let (eval, walk_diags) = walk(&root, &opts, &mut DefaultHook);
     diags.extend(walk_diags);
     let opaque = eval.not_simulated.keys().cloned().collect();
+    // The process ends after the command: the OS takes these back faster than freeing each
+    // value would (see `workflow::Session`).
+    std::mem::forget(eval);
+    std::mem::forget(root);
     (diags.sorted(), opaque)
 }
 
