@@ -648,7 +648,7 @@ fn sv(v: &Value, k: &str) -> String {
 
 fn strs(v: &Value, k: &str) -> Vec<String> {
     match v.get_attr(k) {
-        Some(Value::String(s)) => vec![s.clone()],
+        Some(Value::String(s)) => vec![s.clone().into()],
         Some(x) => x.as_seq().map(|s| s.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default(),
         None => vec![],
     }

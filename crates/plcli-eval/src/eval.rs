@@ -99,7 +99,7 @@ impl<'a> Evaluator<'a> {
             Expression::Null(_) => Ok(Value::Null),
             Expression::Bool(b) => Ok(Value::Bool(*b.value())),
             Expression::Number(n) => Ok(Value::Number(n.value().as_f64().unwrap_or(f64::NAN))),
-            Expression::String(s) => Ok(Value::String(s.value().clone())),
+            Expression::String(s) => Ok(Value::String(s.value().clone().into())),
             Expression::Array(a) => {
                 let mut out = Vec::with_capacity(a.len());
                 for e in a.iter() {
@@ -112,8 +112,8 @@ impl<'a> Evaluator<'a> {
                 let mut unknown_key = false;
                 for (k, v) in o.iter() {
                     let key = match k {
-                        ObjectKey::Ident(id) => Value::String(id.as_str().to_string()),
-                        ObjectKey::Expression(Expression::Variable(id)) => Value::String(id.as_str().to_string()),
+                        ObjectKey::Ident(id) => Value::String(id.as_str().to_string().into()),
+                        ObjectKey::Expression(Expression::Variable(id)) => Value::String(id.as_str().to_string().into()),
                         ObjectKey::Expression(e) => self.eval(e)?,
                     };
                     let value = self.eval(v.expr())?;
@@ -157,7 +157,7 @@ impl<'a> Evaluator<'a> {
                 // A heredoc is always a string, even when it is one interpolation.
                 Ok(match v {
                     Value::String(_) | Value::Unknown => v,
-                    other => Value::String(other.to_template_string().unwrap_or_default()),
+                    other => Value::String(other.to_template_string().unwrap_or_default().into()),
                 })
             }
             Expression::Parenthesis(p) => self.eval(p.inner()),
@@ -649,7 +649,7 @@ impl<'a> Evaluator<'a> {
         })?;
         Ok(match v {
             Value::String(_) | Value::Unknown => v,
-            other => Value::String(other.to_template_string().unwrap_or_default()),
+            other => Value::String(other.to_template_string().unwrap_or_default().into()),
         })
     }
 
@@ -662,7 +662,7 @@ impl<'a> Evaluator<'a> {
         let mut out = String::new();
         let mut unknown = false;
         self.render(elements, &mut out, &mut unknown, &mut false)?;
-        Ok(if unknown { Value::Unknown } else { Value::String(out) })
+        Ok(if unknown { Value::Unknown } else { Value::String(out.into()) })
     }
 
     fn render(&mut self, elements: &[&Element], out: &mut String, unknown: &mut bool, strip_next: &mut bool) -> Result<(), Diagnostic> {
@@ -811,7 +811,7 @@ fn unify_conditional(chosen: Value, other: &Value) -> Result<Value, String> {
     }
     fn stringify(v: Value) -> Value {
         match v {
-            Value::Number(_) | Value::Bool(_) => Value::String(v.to_template_string().unwrap_or_default()),
+            Value::Number(_) | Value::Bool(_) => Value::String(v.to_template_string().unwrap_or_default().into()),
             Value::Tuple(items) => Value::List(items.into_iter().map(stringify).collect()),
             Value::List(items) => Value::List(items.into_iter().map(stringify).collect()),
             Value::Object(m) => Value::Map(m.into_iter().map(|(k, v)| (k, stringify(v))).collect()),

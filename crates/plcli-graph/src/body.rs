@@ -396,7 +396,7 @@ fn zero_fill_where(v: Value, schema: &BlockSchema, pick: impl Fn(&plcli_aws::Att
                 Type::Map(_) => Value::Map(Default::default()),
                 Type::Bool => Value::Bool(false),
                 Type::Number => Value::Number(0.0),
-                Type::String => Value::String(String::new()),
+                Type::String => Value::String(String::new().into()),
                 _ => Value::Null,
             };
             m.insert(k.clone().into(), zero);

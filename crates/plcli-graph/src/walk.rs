@@ -247,7 +247,9 @@ impl Expansion {
             }
             Expansion::ForEach(items) => items
                 .iter()
-                .map(|(k, v)| (InstanceKey::Str(k.clone()), Each { count_index: None, each: Some((Value::String(k.clone()), v.clone())) }))
+                .map(|(k, v)| {
+                    (InstanceKey::Str(k.clone()), Each { count_index: None, each: Some((Value::String(k.clone().into()), v.clone())) })
+                })
                 .collect(),
             Expansion::Unknown => Vec::new(),
         }
@@ -994,7 +996,7 @@ impl<'a> Walker<'a> {
                     let mut out = Vec::new();
                     for it in items {
                         match it {
-                            Value::String(s) => out.push((s.clone(), Value::String(s))),
+                            Value::String(s) => out.push((s.to_string(), Value::String(s))),
                             Value::Null => return bad(self, "The given \"for_each\" argument value is unsuitable: \"for_each\" sets must not contain null values.".into()),
                             other => return bad(self, format!("The given \"for_each\" argument value is unsuitable: \"for_each\" supports maps and sets of strings, but you have provided a set containing type {}.", other.type_name())),
                         }
@@ -1529,9 +1531,9 @@ impl Scope for FrameScope<'_> {
                     .with_span(span)
                     .with_detail("The \"each\" object can be used only in \"module\" or \"resource\" blocks, and only when the \"for_each\" argument is set.")),
             },
-            Subject::PathModule => Ok(Value::String(relative_dir(&self.w.root_dir, &self.module.dir))),
+            Subject::PathModule => Ok(Value::String(relative_dir(&self.w.root_dir, &self.module.dir).into())),
             Subject::PathRoot => Ok(Value::String(".".into())),
-            Subject::PathCwd => Ok(Value::String(std::env::current_dir().map(|d| d.display().to_string()).unwrap_or_else(|_| ".".into()))),
+            Subject::PathCwd => Ok(Value::String(std::env::current_dir().map(|d| d.display().to_string()).unwrap_or_else(|_| ".".into()).into())),
             Subject::TerraformWorkspace => Ok(Value::String("default".into())),
             Subject::SelfRef => self.self_value.clone().ok_or_else(|| {
                 Diagnostic::error("invalid_self_reference", "Invalid \"self\" reference")

@@ -120,8 +120,8 @@ fn convert(ty: &Type, value: &Value) -> Result<Value, ConvError> {
         Type::Any => Ok(value.clone()),
         Type::String => match value {
             Value::String(_) => Ok(value.clone()),
-            Value::Number(n) => Ok(Value::String(format_number(*n))),
-            Value::Bool(b) => Ok(Value::String(b.to_string())),
+            Value::Number(n) => Ok(Value::String(format_number(*n).into())),
+            Value::Bool(b) => Ok(Value::String(b.to_string().into())),
             _ => Err(ConvError::new(format!("string required, but have {}", value.type_name()))),
         },
         Type::Number => match value {
@@ -229,7 +229,7 @@ fn unify_any(elem: &Type, items: Vec<Value>) -> Vec<Value> {
         items
             .into_iter()
             .map(|v| match v.to_template_string() {
-                Some(s) => Value::String(s),
+                Some(s) => Value::String(s.into()),
                 None => v,
             })
             .collect()

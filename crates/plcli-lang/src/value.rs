@@ -20,7 +20,7 @@ pub enum Value {
     Unknown,
     Bool(bool),
     Number(f64),
-    String(String),
+    String(Key),
     List(Vec<Value>),
     Tuple(Vec<Value>),
     Set(Vec<Value>),
@@ -153,7 +153,7 @@ impl fmt::Debug for ValueMap {
 }
 
 impl Value {
-    pub fn string(s: impl Into<String>) -> Value {
+    pub fn string(s: impl Into<Key>) -> Value {
         Value::String(s.into())
     }
 
@@ -190,7 +190,7 @@ impl Value {
         match self {
             Value::List(v) | Value::Tuple(v) => Ok(v.into_iter().enumerate().map(|(i, x)| (Value::Number(i as f64), x)).collect()),
             Value::Set(v) => Ok(v.into_iter().map(|x| (x.clone(), x)).collect()),
-            Value::Map(m) | Value::Object(m) => Ok(m.into_iter().map(|(k, x)| (Value::String(k.into()), x)).collect()),
+            Value::Map(m) | Value::Object(m) => Ok(m.into_iter().map(|(k, x)| (Value::String(k), x)).collect()),
             other => Err(other),
         }
     }
@@ -264,7 +264,7 @@ impl Value {
     /// The string form Terraform uses when a primitive is converted to string.
     pub fn to_template_string(&self) -> Option<String> {
         match self {
-            Value::String(s) => Some(s.clone()),
+            Value::String(s) => Some(s.clone().into()),
             Value::Number(n) => Some(format_number(*n)),
             Value::Bool(b) => Some(b.to_string()),
             _ => None,
@@ -353,7 +353,7 @@ impl Value {
             Value::Null | Value::Unknown => Json::Null,
             Value::Bool(b) => Json::Bool(*b),
             Value::Number(n) => number_to_json(*n),
-            Value::String(s) => Json::String(s.clone()),
+            Value::String(s) => Json::String(s.clone().into()),
             Value::List(v) | Value::Tuple(v) | Value::Set(v) => Json::Array(v.iter().map(Value::to_json).collect()),
             Value::Map(m) | Value::Object(m) => Json::Object(m.iter().map(|(k, v)| (k.to_string(), v.to_json())).collect()),
         }
@@ -366,7 +366,7 @@ impl Value {
             Json::Null => Value::Null,
             Json::Bool(b) => Value::Bool(*b),
             Json::Number(n) => Value::Number(n.as_f64().unwrap_or(0.0)),
-            Json::String(s) => Value::String(s.clone()),
+            Json::String(s) => Value::String(s.clone().into()),
             Json::Array(a) => Value::Tuple(a.iter().map(Value::from_json).collect()),
             Json::Object(o) => Value::Object(o.iter().map(|(k, v)| (k.clone(), Value::from_json(v))).collect()),
         }
@@ -469,10 +469,10 @@ impl<'de> serde::Deserialize<'de> for Value {
                 Ok(Value::Number(n))
             }
             fn visit_str<E>(self, s: &str) -> Result<Value, E> {
-                Ok(Value::String(s.to_string()))
+                Ok(Value::String(s.to_string().into()))
             }
             fn visit_string<E>(self, s: String) -> Result<Value, E> {
-                Ok(Value::String(s))
+                Ok(Value::String(s.into()))
             }
             fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<Value, A::Error> {
                 let mut v = Vec::with_capacity(a.size_hint().unwrap_or(0).min(4096));

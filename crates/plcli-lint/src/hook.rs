@@ -100,7 +100,7 @@ fn tokenize(config: &Value, schema: &BlockSchema, address: &str, configured: &[S
             continue;
         }
         let v = match attr.ty() {
-            Type::String => Value::String(token(address, name)),
+            Type::String => Value::String(token(address, name).into()),
             // Structured computed attributes (`private_dns_name_configuration`, `dns_entry`):
             // one element, so `x[0].name` and `x.0.name` are tokens too.
             Type::List(inner) => match *inner {
@@ -110,7 +110,11 @@ fn tokenize(config: &Value, schema: &BlockSchema, address: &str, configured: &[S
                         .map(|(k, a)| {
                             (
                                 k.clone(),
-                                if a.ty == Type::String { Value::String(token(address, &format!("{name}.0.{k}"))) } else { Value::Unknown },
+                                if a.ty == Type::String {
+                                    Value::String(token(address, &format!("{name}.0.{k}")).into())
+                                } else {
+                                    Value::Unknown
+                                },
                             )
                         })
                         .collect(),
@@ -125,7 +129,7 @@ fn tokenize(config: &Value, schema: &BlockSchema, address: &str, configured: &[S
 }
 
 fn set(m: &mut BTreeMap<plcli_lang::Key, Value>, k: &str, v: impl Into<String>) {
-    m.insert(k.to_string().into(), Value::String(v.into()));
+    m.insert(k.to_string().into(), Value::String(v.into().into()));
 }
 
 fn strings(v: Option<&Value>) -> Vec<String> {

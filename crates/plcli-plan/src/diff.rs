@@ -38,7 +38,7 @@ pub fn values_equal(a: &Value, b: &Value) -> bool {
         }
         (Value::Number(x), Value::Number(y)) => x == y || (x - y).abs() <= 1e-9 * x.abs().max(y.abs()),
         (Value::String(x), Value::Number(y)) | (Value::Number(y), Value::String(x)) => x.parse::<f64>().is_ok_and(|n| n == *y),
-        (Value::String(x), Value::Bool(y)) | (Value::Bool(y), Value::String(x)) => x == &y.to_string(),
+        (Value::String(x), Value::Bool(y)) | (Value::Bool(y), Value::String(x)) => x.as_str() == if *y { "true" } else { "false" },
         _ => a.equals(b) == Some(true),
     }
 }

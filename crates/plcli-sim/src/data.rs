@@ -10,7 +10,7 @@ use crate::world::{ApiError, World};
 type Attrs = BTreeMap<plcli_lang::Key, Value>;
 
 fn s(v: impl Into<String>) -> Value {
-    Value::String(v.into())
+    Value::String(v.into().into())
 }
 
 fn str_of<'a>(a: &'a Attrs, k: &str) -> Option<&'a str> {
@@ -176,7 +176,7 @@ impl World {
                 let mut ids: Vec<String> =
                     self.find(caller, "aws_subnet", &c, &[("vpc_id", "vpc_id")]).into_iter().map(|(id, _)| id).collect();
                 ids.sort();
-                out.insert("ids".into(), Value::List(ids.into_iter().map(Value::String).collect()));
+                out.insert("ids".into(), Value::List(ids.into_iter().map(Value::string).collect()));
                 out.insert("id".into(), s(&caller.region));
             }
             "aws_vpc_endpoint_service" => {
@@ -200,7 +200,7 @@ impl World {
                 };
                 if name.starts_with(&format!("com.amazonaws.{}.", caller.region)) {
                     // An AWS service: available in every AZ of the caller.
-                    let names: Vec<Value> = self.az_map(&caller.account, &caller.region).into_keys().map(Value::String).collect();
+                    let names: Vec<Value> = self.az_map(&caller.account, &caller.region).into_keys().map(Value::string).collect();
                     out.insert("service_name".into(), s(&name));
                     out.insert(
                         "service_type".into(),

@@ -24,7 +24,7 @@ type Attrs = BTreeMap<plcli_lang::Key, Value>;
 type R<T> = Result<T, ApiError>;
 
 fn s(v: impl Into<String>) -> Value {
-    Value::String(v.into())
+    Value::String(v.into().into())
 }
 
 fn list(items: Vec<Value>) -> Value {
@@ -575,7 +575,7 @@ impl World {
             }
         };
         used.insert(ip.clone());
-        obj.internal.insert("used_ips".into(), Value::List(used.into_iter().map(Value::String).collect()));
+        obj.internal.insert("used_ips".into(), Value::List(used.into_iter().map(Value::string).collect()));
         Ok(ip)
     }
 

@@ -157,7 +157,7 @@ pub(super) fn cidrhost(a: Args) -> Result<Value, FuncError> {
     // go-cidr inserts the host number at the width of the address's IPv4 form, if it has one.
     let shift = if net.bits == 128 && is_v4_mapped(net.addr) { 96 } else { 0 };
     let host = host.checked_shl(shift).filter(|h| shift == 0 || h >> shift == host).ok_or_else(|| too_big(format_number(num)))?;
-    Ok(Value::String(ip_string(net.addr | host, net.bits)))
+    Ok(Value::String(ip_string(net.addr | host, net.bits).into()))
 }
 
 pub(super) fn cidrnetmask(a: Args) -> Result<Value, FuncError> {
@@ -165,7 +165,7 @@ pub(super) fn cidrnetmask(a: Args) -> Result<Value, FuncError> {
     if net.bits != 32 {
         return Err(FuncError::call(format!("IPv6 addresses cannot have a netmask: {}", a.str(0))));
     }
-    Ok(Value::String(ip_string(mask(net.prefix, 32), 32)))
+    Ok(Value::String(ip_string(mask(net.prefix, 32), 32).into()))
 }
 
 pub(super) fn cidrsubnet(a: Args) -> Result<Value, FuncError> {
@@ -209,7 +209,7 @@ pub(super) fn cidrsubnet(a: Args) -> Result<Value, FuncError> {
     if !fits(addr, net.bits) {
         return Err(overflow());
     }
-    Ok(Value::String(net_string(&Net { addr, bits: net.bits, prefix: new_prefix })))
+    Ok(Value::String(net_string(&Net { addr, bits: net.bits, prefix: new_prefix }).into()))
 }
 
 /// go-cidr's `NextSubnet`: the subnet of `prefix` bits after `current`, and whether the
@@ -255,7 +255,7 @@ pub(super) fn cidrsubnets(a: Args) -> Result<Value, FuncError> {
             ));
         }
         current = next;
-        out.push(Value::String(net_string(&current)));
+        out.push(Value::String(net_string(&current).into()));
     }
     Ok(Value::List(out))
 }

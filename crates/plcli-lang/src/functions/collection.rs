@@ -247,7 +247,7 @@ pub(super) fn index(a: Args) -> Result<Value, FuncError> {
 }
 
 pub(super) fn keys(a: Args) -> Result<Value, FuncError> {
-    let keys = |m: &BTreeMap<Key, Value>| m.keys().map(|k| Value::String(k.to_string())).collect();
+    let keys = |m: &BTreeMap<Key, Value>| m.keys().map(|k| Value::String(k.to_string().into())).collect();
     match &a.vals[0] {
         Value::Unknown => Ok(Value::Unknown),
         Value::Object(m) => Ok(Value::Tuple(keys(m))),
@@ -593,7 +593,7 @@ pub(super) fn sort(a: Args) -> Result<Value, FuncError> {
         }
     }
     strs.sort();
-    Ok(Value::List(strs.into_iter().map(Value::String).collect()))
+    Ok(Value::List(strs.into_iter().map(Value::string).collect()))
 }
 
 pub(super) fn sum(a: Args) -> Result<Value, FuncError> {
@@ -637,14 +637,14 @@ pub(super) fn transpose(a: Args) -> Result<Value, FuncError> {
             let Value::String(s) = v else {
                 return Err(FuncError::call("input must be a map of lists of strings"));
             };
-            out.entry(s.clone()).or_default().push(k.clone().into());
+            out.entry(s.clone().into()).or_default().push(k.clone().into());
         }
     }
     Ok(Value::Map(
         out.into_iter()
             .map(|(k, mut v)| {
                 v.sort();
-                (k, Value::List(v.into_iter().map(Value::String).collect()))
+                (k, Value::List(v.into_iter().map(Value::string).collect()))
             })
             .collect(),
     ))

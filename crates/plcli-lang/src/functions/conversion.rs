@@ -217,8 +217,8 @@ pub(super) fn tomap(a: Args) -> Result<Value, FuncError> {
 pub(super) fn tostring(a: Args) -> Result<Value, FuncError> {
     match &a.vals[0] {
         v @ (Value::Null | Value::Unknown | Value::String(_)) => Ok(v.clone()),
-        Value::Number(n) => Ok(Value::String(format_number(*n))),
-        Value::Bool(b) => Ok(Value::String(b.to_string())),
+        Value::Number(n) => Ok(Value::String(format_number(*n).into())),
+        Value::Bool(b) => Ok(Value::String(b.to_string().into())),
         v => Err(a.err(0, format!("cannot convert {} to string", friendly_value(v)))),
     }
 }

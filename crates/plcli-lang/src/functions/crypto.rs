@@ -20,7 +20,7 @@ fn digest<D: Digest>(data: &[u8]) -> Vec<u8> {
 }
 
 fn text(s: String) -> Result<Value, FuncError> {
-    Ok(Value::String(s))
+    Ok(Value::String(s.into()))
 }
 
 pub(super) fn md5(a: Args) -> Result<Value, FuncError> {

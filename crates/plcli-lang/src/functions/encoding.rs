@@ -18,7 +18,7 @@ const GO_STD: GeneralPurpose = GeneralPurpose::new(
 );
 
 pub(super) fn base64encode(a: Args) -> Result<Value, FuncError> {
-    Ok(Value::String(STANDARD.encode(a.str(0))))
+    Ok(Value::String(STANDARD.encode(a.str(0)).into()))
 }
 
 /// Decodes like Go's `base64.StdEncoding.DecodeString` (which skips `\r` and `\n`).
@@ -31,7 +31,7 @@ pub(super) fn base64decode(a: Args) -> Result<Value, FuncError> {
     let s = a.str(0);
     let bytes = go_base64_decode(s).ok_or_else(|| FuncError::call(format!("failed to decode base64 data {s:?}")))?;
     String::from_utf8(bytes)
-        .map(Value::String)
+        .map(Value::string)
         .map_err(|_| FuncError::call("the result of decoding the provided string is not valid UTF-8"))
 }
 
@@ -110,7 +110,7 @@ fn json_write(v: &Value, out: &mut String) -> Result<(), String> {
 }
 
 pub(super) fn jsonencode(a: Args) -> Result<Value, FuncError> {
-    json_encode(&a.vals[0]).map(Value::String).map_err(FuncError::call)
+    json_encode(&a.vals[0]).map(Value::string).map_err(FuncError::call)
 }
 
 pub(super) fn jsondecode(a: Args) -> Result<Value, FuncError> {
@@ -155,7 +155,7 @@ fn non_finite_number(j: &serde_json::Value) -> Option<String> {
 }
 
 pub(super) fn yamlencode(a: Args) -> Result<Value, FuncError> {
-    yaml::encode(&a.vals[0]).map(Value::String).map_err(FuncError::call)
+    yaml::encode(&a.vals[0]).map(Value::string).map_err(FuncError::call)
 }
 
 pub(super) fn yamldecode(a: Args) -> Result<Value, FuncError> {
@@ -172,7 +172,7 @@ pub(super) fn urlencode(a: Args) -> Result<Value, FuncError> {
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
-    Ok(Value::String(out))
+    Ok(Value::String(out.into()))
 }
 
 /// A CSV reader with the rules of Go's `encoding/csv` (strict quotes, records of equal
@@ -294,7 +294,7 @@ pub(super) fn csvdecode(a: Args) -> Result<Value, FuncError> {
         if cols.len() != headers.len() {
             return Err(FuncError::call(format!("CSV parse error on line {line}: wrong number of fields")));
         }
-        let row: BTreeMap<String, Value> = headers.iter().cloned().zip(cols.into_iter().map(Value::String)).collect();
+        let row: BTreeMap<String, Value> = headers.iter().cloned().zip(cols.into_iter().map(Value::string)).collect();
         rows.push(Value::Object(row.into()));
     }
     Ok(Value::List(rows))

@@ -103,7 +103,7 @@ fn read_arg(a: &Args) -> Result<(String, Vec<u8>), FuncError> {
 
 pub(super) fn file(a: Args) -> Result<Value, FuncError> {
     let (p, data) = read_arg(&a)?;
-    String::from_utf8(data).map(Value::String).map_err(|_| {
+    String::from_utf8(data).map(Value::string).map_err(|_| {
         FuncError::call(format!(
             "contents of {p:?} are not valid UTF-8; use the filebase64 function to obtain the Base64 encoded contents or the other file functions (e.g. filemd5, filesha256) to obtain file hashing results instead"
         ))
@@ -112,7 +112,7 @@ pub(super) fn file(a: Args) -> Result<Value, FuncError> {
 
 pub(super) fn filebase64(a: Args) -> Result<Value, FuncError> {
     let (_, data) = read_arg(&a)?;
-    Ok(Value::String(STANDARD.encode(data)))
+    Ok(Value::String(STANDARD.encode(data).into()))
 }
 
 pub(super) fn fileexists(a: Args) -> Result<Value, FuncError> {
@@ -144,20 +144,20 @@ pub(super) fn dirname(a: Args) -> Result<Value, FuncError> {
         Some(i) => &p[..=i],
         None => "",
     };
-    Ok(Value::String(clean(dir)))
+    Ok(Value::String(clean(dir).into()))
 }
 
 pub(super) fn abspath(a: Args) -> Result<Value, FuncError> {
     let p = a.str(0);
     if p.starts_with('/') {
-        return Ok(Value::String(clean(p)));
+        return Ok(Value::String(clean(p).into()));
     }
     let cwd = std::env::current_dir().map_err(|e| FuncError::call(format!("failed to get the working directory: {e}")))?;
-    Ok(Value::String(join(&cwd.to_string_lossy(), p)))
+    Ok(Value::String(join(&cwd.to_string_lossy(), p).into()))
 }
 
 pub(super) fn pathexpand(a: Args) -> Result<Value, FuncError> {
-    expand_home(a.str(0)).map(Value::String).map_err(FuncError::call)
+    expand_home(a.str(0)).map(Value::string).map_err(FuncError::call)
 }
 
 #[cfg(test)]

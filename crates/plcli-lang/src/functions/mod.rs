@@ -627,8 +627,8 @@ fn convert_primitive(v: Value, ty: Pt) -> Result<Value, String> {
     match (ty, v) {
         (_, v @ (Value::Null | Value::Unknown)) => Ok(v),
         (Pt::Str, v @ Value::String(_)) => Ok(v),
-        (Pt::Str, Value::Number(n)) => Ok(Value::String(format_number(n))),
-        (Pt::Str, Value::Bool(b)) => Ok(Value::String(b.to_string())),
+        (Pt::Str, Value::Number(n)) => Ok(Value::String(format_number(n).into())),
+        (Pt::Str, Value::Bool(b)) => Ok(Value::String(b.to_string().into())),
         (Pt::Str, _) => Err("string required".into()),
         (Pt::Num, v @ Value::Number(_)) => Ok(v),
         (Pt::Num, Value::String(s)) => crate::types::parse_number(&s).map(Value::Number).ok_or_else(|| "a number is required".into()),

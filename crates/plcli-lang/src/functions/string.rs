@@ -12,7 +12,7 @@ use crate::value::format_number;
 use crate::Value;
 
 fn string(s: impl Into<String>) -> Result<Value, FuncError> {
-    Ok(Value::String(s.into()))
+    Ok(Value::String(s.into().into()))
 }
 
 /// Results larger than this are refused rather than exhausting memory.
@@ -130,8 +130,11 @@ pub(super) fn title(a: Args) -> Result<Value, FuncError> {
 
 pub(super) fn split(a: Args) -> Result<Value, FuncError> {
     let (sep, s) = (a.str(0), a.str(1));
-    let parts: Vec<Value> =
-        if sep.is_empty() { s.chars().map(|c| Value::String(c.to_string())).collect() } else { s.split(sep).map(Value::string).collect() };
+    let parts: Vec<Value> = if sep.is_empty() {
+        s.chars().map(|c| Value::String(c.to_string().into())).collect()
+    } else {
+        s.split(sep).map(Value::string).collect()
+    };
     Ok(Value::List(parts))
 }
 
@@ -569,7 +572,7 @@ fn append_verb(v: &Verb, out: &mut String, args: &[Value]) -> Result<(), String>
     match v.mode {
         'v' => {
             let s = match arg {
-                Value::String(s) if !v.sharp => s.clone(),
+                Value::String(s) if !v.sharp => s.to_string(),
                 Value::Number(n) if !v.sharp => float_text(*n, 'g', None),
                 _ => json_encode(arg).map_err(|e| unsupported(&e))?,
             };
@@ -595,7 +598,7 @@ fn append_verb(v: &Verb, out: &mut String, args: &[Value]) -> Result<(), String>
         }
         's' | 'q' => {
             let mut s = match arg {
-                Value::String(s) => s.clone(),
+                Value::String(s) => s.to_string(),
                 Value::Number(n) => format_number(*n),
                 Value::Bool(b) => b.to_string(),
                 _ => return Err(unsupported("string required")),
@@ -978,7 +981,7 @@ pub(super) fn formatlist(a: Args) -> Result<Value, FuncError> {
         }
         let prefix = iteration.map(|i| format!("error on format iteration {i}: ")).unwrap_or_default();
         match format_core(fmt, vals) {
-            Ok(s) => Ok(Value::String(s)),
+            Ok(s) => Ok(Value::String(s.into())),
             Err(FmtError::Call(m)) => Err(FuncError::call(format!("{prefix}{m}"))),
             Err(FmtError::TooMany(0)) => Err(FuncError::call(format!("{prefix}too many arguments; no verbs in format string"))),
             Err(FmtError::TooMany(n)) => Err(FuncError::call(format!("{prefix}too many arguments; only {n} used by format string"))),
@@ -1038,7 +1041,7 @@ mod tests {
         let mut all = vec![s(pattern)];
         all.extend(args);
         match f("format", all) {
-            Ok(Value::String(s)) => s,
+            Ok(Value::String(s)) => s.into(),
             other => panic!("format({pattern:?}) gave {other:?}"),
         }
     }

@@ -818,7 +818,7 @@ impl Lit<'_> {
     fn value(&mut self) -> Value {
         self.ws();
         match self.s.get(self.i).copied() {
-            Some(b'"') => Value::String(self.string()),
+            Some(b'"') => Value::String(self.string().into()),
             Some(b'[') => {
                 self.i += 1;
                 let mut items = Vec::new();

@@ -234,7 +234,7 @@ impl Emitter {
                 self.put(":");
             } else {
                 self.put("? ");
-                self.scalar(&Value::String(k.clone().into()), indent + INDENT, false)?;
+                self.scalar(&Value::String(k.clone()), indent + INDENT, false)?;
                 self.newline(indent);
                 self.put(":");
             }
@@ -534,7 +534,7 @@ impl Decoder {
                         continue;
                     }
                     let key = match resolve(&tag, &value, plain).map_err(|e| at(&key_ev, e))? {
-                        Value::String(s) => s,
+                        Value::String(s) => s.to_string(),
                         Value::Number(n) => format_number(n),
                         Value::Bool(b) => b.to_string(),
                         Value::Null => return Err(at(&key_ev, "mapping key cannot be null")),
@@ -638,7 +638,7 @@ fn resolve(tag: &str, src: &str, plain: bool) -> Result<Value, String> {
     }
     if (tag.is_empty() || tag == TIMESTAMP_TAG) && src.starts_with(|c: char| c.is_ascii_digit()) {
         if let Some(t) = parse_timestamp(src) {
-            return Ok(Value::String(t));
+            return Ok(Value::String(t.into()));
         }
     }
     if tag.is_empty() || tag == INT_TAG || tag == FLOAT_TAG {

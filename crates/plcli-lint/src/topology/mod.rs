@@ -314,7 +314,7 @@ impl<'a> Topology<'a> {
             for l in refs.found {
                 let port = l.num("port")? as i64;
                 let protocol = match l.get("protocol") {
-                    Value::String(p) => p.to_ascii_uppercase(),
+                    Value::String(p) => p.as_str().to_ascii_uppercase(),
                     Value::Null | Value::Unknown if self.is_nlb(lb) => "TCP".to_string(),
                     _ => return None,
                 };
