@@ -298,11 +298,11 @@ pub(crate) fn with_tags_all(config: &Value, schema: Option<&BlockSchema>, caller
     if !tags.is_wholly_known() {
         return Value::Object(m);
     }
-    let mut all: BTreeMap<String, Value> =
-        caller.map(|c| c.default_tags.iter().map(|(k, v)| (k.clone(), Value::string(v))).collect()).unwrap_or_default();
+    let mut all: BTreeMap<plcli_lang::Key, Value> =
+        caller.map(|c| c.default_tags.iter().map(|(k, v)| (k.into(), Value::string(v))).collect()).unwrap_or_default();
     if let Some(t) = tags.as_map() {
         for (k, v) in t {
-            all.insert(k.clone().into(), v.clone());
+            all.insert(k.clone(), v.clone());
         }
     }
     // With no tags at all the provider leaves tags_all to apply.

@@ -44,7 +44,7 @@ fn eval_body_with(
     diags: &mut Diagnostics,
     iterators: &mut Vec<(String, Value)>,
 ) -> Value {
-    let mut attrs: BTreeMap<String, Value> = BTreeMap::new();
+    let mut attrs: BTreeMap<plcli_lang::Key, Value> = BTreeMap::new();
     let mut blocks: BTreeMap<String, Vec<(Value, Span)>> = BTreeMap::new();
     let mut as_blocks: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     for s in body.iter() {
@@ -61,7 +61,7 @@ fn eval_body_with(
                 };
                 match schema {
                     None => {
-                        attrs.insert(name.to_string(), value);
+                        attrs.insert(plcli_lang::Key::from(name), value);
                     }
                     Some(schema) => match schema.attributes.get(name) {
                         Some(attr) if !attr.optional && !attr.required => diags.push(
@@ -72,7 +72,7 @@ fn eval_body_with(
                         ),
                         Some(attr) => match attr.ty().convert(&value) {
                             Ok(v) => {
-                                attrs.insert(name.to_string(), v);
+                                attrs.insert(plcli_lang::Key::from(name), v);
                             }
                             Err(m) => diags.push(
                                 Diagnostic::error("incorrect_attribute_type", "Incorrect attribute value type")
@@ -145,20 +145,20 @@ fn eval_body_with(
     }
     let Some(schema) = schema else {
         for (name, items) in blocks {
-            attrs.insert(name, Value::Tuple(items.into_iter().map(|(v, _)| v).collect()));
+            attrs.insert(name.into(), Value::Tuple(items.into_iter().map(|(v, _)| v).collect()));
         }
         return Value::Object(attrs.into());
     };
     for (name, items) in as_blocks {
         if let Some(attr) = schema.attributes.get(&name) {
             if let Ok(v) = attr.ty().convert(&Value::Tuple(items)) {
-                attrs.entry(name).or_insert(v);
+                attrs.entry(name.into()).or_insert(v);
             }
         }
     }
     for (name, attr) in &schema.attributes {
-        if attrs.contains_key(name) {
-            if attr.required && attrs.get(name).is_some_and(Value::is_null) {
+        if attrs.contains_key(name.as_str()) {
+            if attr.required && attrs.get(name.as_str()).is_some_and(Value::is_null) {
                 diags.push(
                     Diagnostic::error("missing_required_argument", "Missing required argument")
                         .with_span(header)
@@ -174,28 +174,31 @@ fn eval_body_with(
                     .with_detail(format!("The argument \"{name}\" is required, but no definition was found."))
                     .with_help(format!("add `{name} = ...` to {type_name}")),
             );
-            attrs.insert(name.clone(), Value::Unknown);
+            attrs.insert(plcli_lang::Key::from(name.as_str()), Value::Unknown);
         } else if let Some(d) = attr.default_value() {
-            attrs.insert(name.clone(), d);
+            attrs.insert(plcli_lang::Key::from(name.as_str()), d);
         } else if attr.computed {
-            attrs.insert(name.clone(), Value::Unknown);
+            attrs.insert(plcli_lang::Key::from(name.as_str()), Value::Unknown);
         } else {
-            attrs.insert(name.clone(), Value::Null);
+            attrs.insert(plcli_lang::Key::from(name.as_str()), Value::Null);
         }
     }
     // Defaults that depend on other arguments (an NLB's dns_record_client_routing_policy).
     for (name, conds) in &schema.conditional_defaults {
-        if !matches!(attrs.get(name), None | Some(Value::Null) | Some(Value::Unknown)) || !schema.attributes.contains_key(name) {
+        if !matches!(attrs.get(name.as_str()), None | Some(Value::Null) | Some(Value::Unknown)) || !schema.attributes.contains_key(name) {
             continue;
         }
         for c in conds {
             let applies = c
                 .when
                 .iter()
-                .all(|(k, vals)| attrs.get(k).is_some_and(|v| vals.iter().any(|w| Value::from_json(w).equals(v) == Some(true))));
+                .all(|(k, vals)| attrs.get(k.as_str()).is_some_and(|v| vals.iter().any(|w| Value::from_json(w).equals(v) == Some(true))));
             if applies {
                 let ty = schema.attributes[name].ty();
-                attrs.insert(name.clone(), ty.convert(&Value::from_json(&c.value)).unwrap_or_else(|_| Value::from_json(&c.value)));
+                attrs.insert(
+                    plcli_lang::Key::from(name.as_str()),
+                    ty.convert(&Value::from_json(&c.value)).unwrap_or_else(|_| Value::from_json(&c.value)),
+                );
                 break;
             }
         }
@@ -220,7 +223,7 @@ fn eval_body_with(
             );
         }
         if !configured_block && plcli_aws::is_computed_block(type_name, name) {
-            attrs.insert(name.clone(), Value::Unknown);
+            attrs.insert(plcli_lang::Key::from(name.as_str()), Value::Unknown);
             continue;
         }
         let values: Vec<Value> = items.into_iter().map(|(v, _)| v).collect();
@@ -241,7 +244,7 @@ fn eval_body_with(
                     .collect(),
             ),
         };
-        attrs.insert(name.clone(), v);
+        attrs.insert(plcli_lang::Key::from(name.as_str()), v);
     }
     Value::Object(attrs.into())
 }

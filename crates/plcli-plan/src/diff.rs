@@ -117,31 +117,31 @@ pub fn diff(
     let empty = BTreeMap::new();
     let prior_m = prior.as_map().unwrap_or(&empty);
     let config_m = config.as_map().unwrap_or(&empty);
-    let mut after: BTreeMap<plcli_lang::Key, Value> = BTreeMap::new();
+    let mut after: Vec<(plcli_lang::Key, Value)> = Vec::with_capacity(prior_m.len().max(config_m.len()));
     let mut replace_paths = Vec::new();
-    let keys: std::collections::BTreeSet<&plcli_lang::Key> = config_m.keys().chain(prior_m.keys()).collect();
-    for k in keys {
-        let p = prior_m.get(k).cloned().unwrap_or(Value::Null);
-        let c = config_m.get(k).cloned().unwrap_or(Value::Null);
+    // Whether the planned value equals the prior one (and is known), and whether an attribute
+    // the prior object has changed: the action follows from these.
+    let (mut all_equal, mut known, mut prior_attr_changed) = (true, true, false);
+    for (k, in_config, p) in union(config_m, prior_m) {
+        let (c, p) = (in_config.unwrap_or(&NULL), p.unwrap_or(&NULL));
         let attr = schema.and_then(|s| s.attributes.get(k.as_str()));
         let block = schema.and_then(|s| s.blocks.get(k.as_str()));
         let computed = attr.is_some_and(|a| a.computed) || k == "id";
         let configurable = attr.is_none_or(|a| a.optional || a.required) && k != "id";
         let unknown_to_schema = schema.is_some() && attr.is_none() && block.is_none() && k != "id";
+        let ignored = ignore_all || ignore.iter().any(|i| i == k);
         let v = if unknown_to_schema {
             // World bookkeeping the provider schema does not have: never a change.
             p.clone()
         } else if let Some(nb) = block {
-            if ignore_all || ignore.iter().any(|i| i == k) || (c.is_unknown() && !configured.iter().any(|n| n == k)) {
+            if ignored || (c.is_unknown() && !configured.iter().any(|n| n == k)) {
                 // Ignored, or an unset block the provider computes: it keeps what it has.
                 p.clone()
             } else {
-                fill_block_unknowns(&c, &p, &nb.block)
+                fill_block_unknowns(c, p, &nb.block)
             }
-        } else if ignore_all || ignore.iter().any(|i| i == k) {
-            p.clone()
-        } else if !configurable {
-            // Computed-only attributes keep their value unless something else changes them.
+        } else if ignored || !configurable {
+            // Ignored, or computed-only: it keeps its value unless something else changes it.
             p.clone()
         } else if computed && !configured.iter().any(|n| n == k) && (k != "tags_all" || c.is_unknown()) {
             // Unset optional+computed: the provider keeps what it has.
@@ -149,19 +149,23 @@ pub fn diff(
         } else {
             c.clone()
         };
-        let changed = !values_equal(&v, &p);
+        let mut changed = !values_equal(&v, p);
         if changed && configurable && attr.is_some_and(|a| a.force_new) {
             replace_paths.push(k.to_string());
         }
-        after.insert(k.clone(), v);
+        // tags_all follows tags (and default_tags), which the config value already merged.
+        let v = match in_config {
+            Some(t) if k == "tags_all" && !t.is_unknown() => {
+                changed = !values_equal(t, p);
+                t.clone()
+            }
+            _ => v,
+        };
+        all_equal &= !changed;
+        known &= v.is_wholly_known();
+        prior_attr_changed |= changed && prior_m.contains_key(k.as_str());
+        after.push((k.clone(), v));
     }
-    // tags_all follows tags (and default_tags), which the config value already merged.
-    if let Some(t) = config_m.get("tags_all") {
-        if !t.is_unknown() {
-            after.insert("tags_all".into(), t.clone());
-        }
-    }
-    let after_v = Value::Object(after.into());
     if force_replace || !replace_paths.is_empty() {
         // A new object: everything computed is unknown again.
         let mut fresh = config_m.clone();
@@ -174,11 +178,36 @@ pub fn diff(
         let action = if create_before_destroy { Action::CreateDelete } else { Action::DeleteCreate };
         return Diff { action, after: Value::Object(fresh.into()), replace_paths };
     }
-    if values_equal(&after_v, prior) && after_v.is_wholly_known() {
+    if all_equal && known {
         return Diff { action: Action::NoOp, after: prior.clone(), replace_paths };
     }
-    let changed = prior_m.iter().any(|(k, p)| after_v.get_attr(k).is_none_or(|a| !values_equal(a, p))) || !after_v.is_wholly_known();
-    Diff { action: if changed { Action::Update } else { Action::NoOp }, after: after_v, replace_paths }
+    // `after` is in key order: the map is built without sorting.
+    let after_v = Value::Object(after.into_iter().collect());
+    Diff { action: if prior_attr_changed || !known { Action::Update } else { Action::NoOp }, after: after_v, replace_paths }
+}
+
+static NULL: Value = Value::Null;
+
+/// The keys of two maps in order, each with its value in either (a merge of the two sorted
+/// key sequences: no set of keys is built).
+fn union<'a>(
+    a: &'a BTreeMap<plcli_lang::Key, Value>,
+    b: &'a BTreeMap<plcli_lang::Key, Value>,
+) -> impl Iterator<Item = (&'a plcli_lang::Key, Option<&'a Value>, Option<&'a Value>)> + 'a {
+    let (mut a, mut b) = (a.iter().peekable(), b.iter().peekable());
+    std::iter::from_fn(move || match (a.peek(), b.peek()) {
+        (None, None) => None,
+        (Some(_), None) => a.next().map(|(k, v)| (k, Some(v), None)),
+        (None, Some(_)) => b.next().map(|(k, v)| (k, None, Some(v))),
+        (Some((ka, _)), Some((kb, _))) => match ka.cmp(kb) {
+            std::cmp::Ordering::Less => a.next().map(|(k, v)| (k, Some(v), None)),
+            std::cmp::Ordering::Greater => b.next().map(|(k, v)| (k, None, Some(v))),
+            std::cmp::Ordering::Equal => {
+                let (k, va) = a.next()?;
+                b.next().map(|(_, vb)| (k, Some(va), Some(vb)))
+            }
+        },
+    })
 }
 
 #[cfg(test)]
