@@ -1,6 +1,10 @@
 //! Apply: carry out a plan on the world, durably, in dependency order.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+// Keys here are short strings and tuples hashed many times per resource: Fx hashing, not
+// SipHash (no untrusted input picks them to collide).
+use rustc_hash::FxHashMap as HashMap;
 
 use plcli_aws::BlockSchema;
 use plcli_graph::{walk, InstanceHook, InstanceRecord, WalkContext, WalkMode, WalkOptions};

@@ -1,6 +1,8 @@
 //! Refresh and plan.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::FxHashSet as HashSet;
 
 use plcli_aws::BlockSchema;
 use plcli_graph::{walk, Evaluation, InstanceHook, InstanceKey, InstanceRecord, WalkContext, WalkMode, WalkOptions};
@@ -347,7 +349,7 @@ pub fn plan(_ws: &Workspace, loaded: &Loaded, state: &State, world: &mut World, 
         world,
         opts,
         changes: Vec::new(),
-        seen: HashSet::new(),
+        seen: HashSet::default(),
         diags: Diagnostics::new(),
         records: BTreeMap::new(),
         azs_registered: false,

@@ -1,6 +1,10 @@
 //! Building the dependency graph and walking it.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+// Keys here are short strings and tuples hashed many times per resource: Fx hashing, not
+// SipHash (no untrusted input picks them to collide).
+use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
 
 use petgraph::algo::tarjan_scc;
@@ -311,7 +315,7 @@ struct Walker<'a> {
 
 /// Builds the graph of `root` and walks it.
 pub fn walk(root: &Module, opts: &WalkOptions<'_>, hook: &mut dyn InstanceHook) -> (Evaluation, Diagnostics) {
-    let mut modules = HashMap::new();
+    let mut modules = HashMap::default();
     root.walk(&mut |m| {
         modules.insert(m.path.clone(), m);
     });
@@ -320,11 +324,11 @@ pub fn walk(root: &Module, opts: &WalkOptions<'_>, hook: &mut dyn InstanceHook) 
         root_dir: opts.root_dir.clone(),
         vars: opts.vars,
         modules,
-        frames: HashMap::new(),
-        instances_of: HashMap::new(),
-        call_exp: HashMap::new(),
-        child_each: HashMap::new(),
-        res_deps: HashMap::new(),
+        frames: HashMap::default(),
+        instances_of: HashMap::default(),
+        call_exp: HashMap::default(),
+        child_each: HashMap::default(),
+        res_deps: HashMap::default(),
         ctx: WalkContext::default(),
         root,
         diags: Diagnostics::new(),
@@ -396,8 +400,8 @@ impl<'a> Walker<'a> {
 
     fn build_graph(&mut self) -> (DiGraph<NodeKey, ()>, HashMap<NodeKey, Span>) {
         let mut graph = DiGraph::new();
-        let mut index: HashMap<NodeKey, NodeIndex> = HashMap::new();
-        let mut spans: HashMap<NodeKey, Span> = HashMap::new();
+        let mut index: HashMap<NodeKey, NodeIndex> = HashMap::default();
+        let mut spans: HashMap<NodeKey, Span> = HashMap::default();
         let mut paths: Vec<ModPath> = self.modules.keys().cloned().collect();
         paths.sort();
         // Nodes first, in a fixed order.

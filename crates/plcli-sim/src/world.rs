@@ -1,6 +1,10 @@
 //! The world's data and its JSON form.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+// Keys here are short strings and tuples hashed many times per resource: Fx hashing, not
+// SipHash (no untrusted input picks them to collide).
+use rustc_hash::FxHashMap as HashMap;
 
 use plcli_lang::Value;
 use serde_json::{json, Value as Json};
@@ -194,7 +198,7 @@ impl World {
             az_maps: BTreeMap::new(),
             objects: BTreeMap::new(),
             events: Vec::new(),
-            index: vec![HashMap::new(); REFERENCE_ATTRS.len()],
+            index: vec![HashMap::default(); REFERENCE_ATTRS.len()],
             touched: BTreeSet::new(),
         }
     }
