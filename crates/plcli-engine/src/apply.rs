@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use rustc_hash::FxHashMap as HashMap;
 
 use plcli_aws::BlockSchema;
-use plcli_graph::{walk, InstanceHook, InstanceRecord, WalkContext, WalkMode, WalkOptions};
+use plcli_graph::{walk_scheduled, InstanceHook, InstanceRecord, WalkContext, WalkMode, WalkOptions};
 use plcli_lang::Value;
 use plcli_plan::{Action, Plan};
 use plcli_sim::World;
@@ -349,7 +349,7 @@ pub fn apply(
     prior: &BTreeMap<String, InstanceState>,
     log: &mut dyn FnMut(&str),
 ) -> ApplyReport {
-    apply_inner(Durability::Journal(ws), loaded, state, world, plan, prior, log)
+    apply_inner(Durability::Journal(ws), loaded, state, world, plan, prior, &mut None, log)
 }
 
 /// Applies a plan to in-memory copies only: no journal, no files (`verify --planned`).
@@ -360,7 +360,7 @@ pub fn apply_in_memory(
     plan: &Plan,
     prior: &BTreeMap<String, InstanceState>,
 ) -> ApplyReport {
-    apply_inner(Durability::InMemory, loaded, state, world, plan, prior, &mut |_| {})
+    apply_inner(Durability::InMemory, loaded, state, world, plan, prior, &mut None, &mut |_| {})
 }
 
 /// How an apply's operations are recorded.
@@ -458,6 +458,7 @@ fn compact(ws: &Workspace, state: &mut State, world: &World, report: &mut ApplyR
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn apply_inner(
     durability: Durability,
     loaded: &Loaded,
@@ -465,6 +466,7 @@ pub(crate) fn apply_inner(
     world: &mut World,
     plan: &Plan,
     prior: &BTreeMap<String, InstanceState>,
+    schedule: &mut Option<plcli_graph::Schedule>,
     log: &mut dyn FnMut(&str),
 ) -> ApplyReport {
     let (ws, deferred) = match durability {
@@ -518,7 +520,7 @@ pub(crate) fn apply_inner(
         };
         if !plan.destroy {
             let wopts = WalkOptions { mode: WalkMode::Plan, vars: &loaded.vars, root_dir: loaded.module.dir.clone() };
-            let (eval, walk_diags) = walk(&loaded.module, &wopts, &mut hook);
+            let (eval, walk_diags) = walk_scheduled(&loaded.module, &wopts, &mut hook, schedule);
             hook.diags.extend(walk_diags.into_iter().filter(|d| d.is_error()).collect::<Vec<_>>().into_iter().fold(
                 Diagnostics::new(),
                 |mut acc, d| {

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use rustc_hash::FxHashSet as HashSet;
 
 use plcli_aws::BlockSchema;
-use plcli_graph::{walk, Evaluation, InstanceHook, InstanceKey, InstanceRecord, WalkContext, WalkMode, WalkOptions};
+use plcli_graph::{walk_scheduled, Evaluation, InstanceHook, InstanceKey, InstanceRecord, WalkContext, WalkMode, WalkOptions};
 use plcli_lang::Value;
 use plcli_plan::{diff, values_equal, Action, OutputChange, Plan, ResourceChange};
 use plcli_sim::World;
@@ -27,7 +27,8 @@ pub struct PlanOptions {
     /// report every operation the simulated API refuses as a plan error (plan and apply do;
     /// `verify --planned` turns refusals into explanations instead).
     pub predict: bool,
-    /// Keep the prediction's state and world to carry out with [`crate::commit`] (`apply`).
+    /// Record the prediction's progress lines, to print when [`crate::commit`] carries it out
+    /// (`apply`).
     pub commit: bool,
 }
 
@@ -38,7 +39,7 @@ pub struct Planned {
     pub diags: Diagnostics,
     /// The refreshed prior state, by address.
     pub prior: BTreeMap<String, InstanceState>,
-    /// The prediction, when asked to keep it ([`PlanOptions::commit`]) and it refused nothing.
+    /// The prediction, when it refused nothing.
     pub predicted: Option<crate::apply::Predicted>,
 }
 
@@ -356,7 +357,9 @@ pub fn plan(_ws: &Workspace, loaded: &Loaded, state: &State, world: &mut World, 
         lifecycle: &lifecycle,
     };
     let wopts = WalkOptions { mode: WalkMode::Plan, vars: &loaded.vars, root_dir: loaded.module.dir.clone() };
-    let (eval, walk_diags) = walk(root, &wopts, &mut hook);
+    // The prediction walks the same configuration: it reuses this walk's graph and order.
+    let mut schedule = None;
+    let (eval, walk_diags) = walk_scheduled(root, &wopts, &mut hook, &mut schedule);
     let mut diags = loaded.warnings.clone();
     diags.extend(walk_diags);
     diags.extend(std::mem::take(&mut hook.diags));
@@ -433,7 +436,7 @@ pub fn plan(_ws: &Workspace, loaded: &Loaded, state: &State, world: &mut World, 
     };
     let mut planned = Planned { plan, eval, diags, prior, predicted: None };
     if opts.predict && !opts.destroy && !planned.diags.has_errors() && planned.plan.has_changes() {
-        predict(opts.commit, loaded, state, world, &mut planned);
+        predict(opts.commit, loaded, state, world, &mut planned, &mut schedule);
     }
     planned
 }
@@ -498,18 +501,27 @@ fn restrict_to_targets(
 /// offending attribute, with the AWS code, before anything is changed. The simulation is
 /// deterministic, so what the copy refuses, the real apply would refuse. For `apply` the
 /// result is kept in [`Planned::predicted`] for [`crate::commit`] when nothing was refused.
-fn predict(commit: bool, loaded: &Loaded, state: &State, world: &World, planned: &mut Planned) {
+fn predict(
+    commit: bool,
+    loaded: &Loaded,
+    state: &State,
+    world: &World,
+    planned: &mut Planned,
+    schedule: &mut Option<plcli_graph::Schedule>,
+) {
     let mut st = state.clone();
     let mut w = world.clone();
     let mut log = Vec::new();
     let durability = if commit { crate::apply::Durability::Deferred } else { crate::apply::Durability::InMemory };
-    let mut report = crate::apply::apply_inner(durability, loaded, &mut st, &mut w, &planned.plan, &planned.prior, &mut |line| {
+    let mut report = crate::apply::apply_inner(durability, loaded, &mut st, &mut w, &planned.plan, &planned.prior, schedule, &mut |line| {
         if commit {
             log.push(line.to_string());
         }
     });
     let failures = std::mem::take(&mut report.failures);
-    if commit && failures.is_empty() {
+    // Kept even when only planning: the caller may carry it out, or simply let it go with the
+    // rest of the plan.
+    if failures.is_empty() {
         planned.predicted = Some(crate::apply::Predicted { state: st, world: w, report, log });
     }
     for f in failures {

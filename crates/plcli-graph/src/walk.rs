@@ -315,6 +315,26 @@ struct Walker<'a> {
 
 /// Builds the graph of `root` and walks it.
 pub fn walk(root: &Module, opts: &WalkOptions<'_>, hook: &mut dyn InstanceHook) -> (Evaluation, Diagnostics) {
+    walk_scheduled(root, opts, hook, &mut None)
+}
+
+/// The dependency graph of a configuration and the order the walk takes its nodes in. It
+/// depends only on the configuration, so walks of the same configuration (a plan and the
+/// prediction that applies it) can share one.
+pub struct Schedule {
+    graph: DiGraph<NodeKey, ()>,
+    order: Vec<NodeIndex>,
+    mode: WalkMode,
+}
+
+/// [`walk`], taking the graph and order from `schedule` when it holds them (for the same mode),
+/// and leaving them there for the next walk of the same configuration.
+pub fn walk_scheduled(
+    root: &Module,
+    opts: &WalkOptions<'_>,
+    hook: &mut dyn InstanceHook,
+    schedule: &mut Option<Schedule>,
+) -> (Evaluation, Diagnostics) {
     let mut modules = HashMap::default();
     root.walk(&mut |m| {
         modules.insert(m.path.clone(), m);
@@ -336,38 +356,20 @@ pub fn walk(root: &Module, opts: &WalkOptions<'_>, hook: &mut dyn InstanceHook) 
     };
     w.frames.insert(Vec::new(), Frame::default());
     w.instances_of.insert(Vec::new(), vec![Vec::new()]);
-    let (graph, spans) = w.build_graph();
-    if w.report_cycles(&graph, &spans) {
-        let diags = std::mem::take(&mut w.diags);
-        return (w.out, diags);
-    }
-    // Kahn's algorithm, taking ready nodes by (rank, address) so that the order, and so the
-    // IDs the world assigns, never depend on anything but the configuration.
-    let order = {
-        use std::cmp::Reverse;
-        use std::collections::BinaryHeap;
-        let mut indegree: Vec<usize> =
-            graph.node_indices().map(|i| graph.neighbors_directed(i, petgraph::Direction::Incoming).count()).collect();
-        let mut ready: BinaryHeap<Reverse<(u8, String, usize)>> = BinaryHeap::new();
-        for i in graph.node_indices() {
-            if indegree[i.index()] == 0 {
-                ready.push(Reverse((graph[i].rank(), graph[i].address(), i.index())));
+    let sched = match schedule.take().filter(|s| s.mode == opts.mode) {
+        Some(s) => s,
+        None => {
+            let (graph, spans) = w.build_graph();
+            if w.report_cycles(&graph, &spans) {
+                let diags = std::mem::take(&mut w.diags);
+                return (w.out, diags);
             }
+            let order = topological_order(&graph);
+            Schedule { graph, order, mode: opts.mode }
         }
-        let mut order = Vec::with_capacity(graph.node_count());
-        while let Some(Reverse((_, _, i))) = ready.pop() {
-            let idx = NodeIndex::new(i);
-            order.push(idx);
-            for next in graph.neighbors_directed(idx, petgraph::Direction::Outgoing) {
-                indegree[next.index()] -= 1;
-                if indegree[next.index()] == 0 {
-                    ready.push(Reverse((graph[next].rank(), graph[next].address(), next.index())));
-                }
-            }
-        }
-        order
     };
-    for idx in order {
+    let (graph, order) = (&sched.graph, &sched.order);
+    for &idx in order {
         let key = graph[idx].clone();
         // The resources this node depends on, directly or through variables, locals, module
         // calls and outputs (not through other resources): what state records and apply
@@ -388,7 +390,35 @@ pub fn walk(root: &Module, opts: &WalkOptions<'_>, hook: &mut dyn InstanceHook) 
     w.out.callers = std::mem::take(&mut w.ctx.callers);
     w.out.simulation = std::mem::take(&mut w.ctx.simulation);
     let diags = std::mem::take(&mut w.diags);
+    *schedule = Some(sched);
     (w.out, diags)
+}
+
+/// Kahn's algorithm, taking ready nodes by (rank, address) so that the order, and so the IDs
+/// the world assigns, never depend on anything but the configuration.
+fn topological_order(graph: &DiGraph<NodeKey, ()>) -> Vec<NodeIndex> {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    let mut indegree: Vec<usize> =
+        graph.node_indices().map(|i| graph.neighbors_directed(i, petgraph::Direction::Incoming).count()).collect();
+    let mut ready: BinaryHeap<Reverse<(u8, String, usize)>> = BinaryHeap::new();
+    for i in graph.node_indices() {
+        if indegree[i.index()] == 0 {
+            ready.push(Reverse((graph[i].rank(), graph[i].address(), i.index())));
+        }
+    }
+    let mut order = Vec::with_capacity(graph.node_count());
+    while let Some(Reverse((_, _, i))) = ready.pop() {
+        let idx = NodeIndex::new(i);
+        order.push(idx);
+        for next in graph.neighbors_directed(idx, petgraph::Direction::Outgoing) {
+            indegree[next.index()] -= 1;
+            if indegree[next.index()] == 0 {
+                ready.push(Reverse((graph[next].rank(), graph[next].address(), next.index())));
+            }
+        }
+    }
+    order
 }
 
 impl<'a> Walker<'a> {
