@@ -1,6 +1,7 @@
 //! `plcli verify`: end-to-end path checks (SPEC §6).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::Write;
 use std::time::Duration;
 
 use clap::Args;
@@ -106,7 +107,11 @@ pub fn run(global: &GlobalArgs, args: &VerifyArgs, ui: &Ui) -> u8 {
     if args.json {
         println!("{}", serde_json::to_string_pretty(&plcli_verify::to_json(&results)).unwrap_or_default());
     } else {
-        print!("{}", plcli_verify::render_text(&results, ui.color_out));
+        let mut out = std::io::stdout().lock();
+        plcli_verify::render_text_to(&results, ui.color_out, &mut |chunk| {
+            let _ = out.write_all(chunk.as_bytes());
+        });
+        let _ = out.flush();
     }
     if results.iter().all(|r| r.ok) {
         0

@@ -215,9 +215,10 @@ fn confirm(auto_approve: bool, question: &str) -> Result<bool, String> {
 fn execute(s: &mut Session, mut planned: ManuallyDrop<Planned>, ui: &Ui, destroy: bool) -> u8 {
     let (add, change, del) = planned.plan.counts();
     let total = (add + change + del) as u64;
+    let predicted = planned.predicted.take();
     // Large applies on a terminal get a progress bar; the Terraform-style lines still go to
-    // stdout (above the bar).
-    let bar = (total >= 50 && std::io::stderr().is_terminal()).then(|| {
+    // stdout (above the bar). A predicted apply has nothing to wait for.
+    let bar = (predicted.is_none() && total >= 50 && std::io::stderr().is_terminal()).then(|| {
         let b = indicatif::ProgressBar::new(total);
         b.set_style(
             indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
@@ -241,12 +242,16 @@ fn execute(s: &mut Session, mut planned: ManuallyDrop<Planned>, ui: &Ui, destroy
             let _ = writeln!(stdout, "{line}");
         }
     };
-    let report = match planned.predicted.take() {
-        // The prediction already carried the plan out in memory: commit it.
+    let report = match predicted {
+        // The prediction already carried the plan out in memory: its progress lines, then the
+        // commit.
         Some(predicted) => {
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
             for line in &predicted.log {
-                log(line);
+                let _ = writeln!(out, "{line}");
             }
+            let _ = out.flush();
+            drop(out);
             plcli_engine::commit(&s.ws, &mut s.state, &mut s.world, predicted)
         }
         None => plcli_engine::apply(&s.ws, &s.loaded, &mut s.state, &mut s.world, &planned.plan, &planned.prior, &mut log),

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rustc_hash::FxHashSet as HashSet;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use plcli_aws::BlockSchema;
 use plcli_graph::{walk_scheduled, Evaluation, InstanceHook, InstanceKey, InstanceRecord, WalkContext, WalkMode, WalkOptions};
@@ -133,7 +133,10 @@ impl InstanceHook for PlanHook<'_> {
     fn instance_value(&mut self, r: &InstanceRecord, schema: Option<&BlockSchema>, ctx: &WalkContext) -> Value {
         self.register_azs(ctx);
         self.seen.insert(r.address.clone());
-        self.records.insert(r.address.clone(), (r.depends_on.clone(), r.resource_address.clone()));
+        if !self.opts.targets.is_empty() {
+            // Only -target reads these.
+            self.records.insert(r.address.clone(), (r.depends_on.clone(), r.resource_address.clone()));
+        }
         let prior = self.prior.get(&r.address);
         let base = ResourceChange {
             address: r.address.clone(),
@@ -366,7 +369,11 @@ pub fn plan(_ws: &Workspace, loaded: &Loaded, state: &State, world: &mut World, 
     let mut changes = std::mem::take(&mut hook.changes);
     let seen = std::mem::take(&mut hook.seen);
     let records = std::mem::take(&mut hook.records);
-    // Deletions: everything in a destroy plan; otherwise what the configuration lost.
+    // Deletions: everything in a destroy plan; otherwise what the configuration lost. An
+    // instance whose resource the configuration still declares lost its key or index.
+    let declared: HashSet<(&str, &str, &str, &str)> =
+        changes.iter().map(|c| (c.ty.as_str(), c.name.as_str(), c.module_address.as_str(), c.mode.as_str())).collect();
+    let mut deletions = Vec::new();
     for (addr, inst) in &prior {
         if inst.mode == "data" {
             continue;
@@ -374,14 +381,16 @@ pub fn plan(_ws: &Workspace, loaded: &Loaded, state: &State, world: &mut World, 
         if opts.destroy || !seen.contains(addr) {
             let reason = if opts.destroy {
                 None
-            } else if state_resource_declared(&changes, inst) {
+            } else if declared.contains(&(inst.ty.as_str(), inst.name.as_str(), inst.module.as_str(), inst.mode.as_str())) {
                 Some(if inst.index_key.is_string() { "delete_because_each_key" } else { "delete_because_count_index" }.to_string())
             } else {
                 Some("delete_because_no_resource_config".to_string())
             };
-            changes.push(state_change(addr, inst, Action::Delete, None, reason));
+            deletions.push(state_change(addr, inst, Action::Delete, None, reason));
         }
     }
+    drop(declared);
+    changes.extend(deletions);
     if opts.destroy {
         changes.retain(|c| c.action == Action::Delete);
         for r in &eval.instances {
@@ -441,10 +450,6 @@ pub fn plan(_ws: &Workspace, loaded: &Loaded, state: &State, world: &mut World, 
     planned
 }
 
-fn state_resource_declared(changes: &[ResourceChange], inst: &InstanceState) -> bool {
-    changes.iter().any(|c| c.ty == inst.ty && c.name == inst.name && c.module_address == inst.module && c.mode == inst.mode)
-}
-
 /// `--target`: keep changes of the targeted instances (a resource address targets all of its
 /// instances) and of what they depend on; everything else becomes a no-op.
 fn restrict_to_targets(
@@ -470,6 +475,11 @@ fn restrict_to_targets(
         }
         let _ = inst;
     }
+    // Instances by their static resource address, to follow a dependency to its instances.
+    let mut instances_of: HashMap<String, Vec<&String>> = HashMap::default();
+    for (addr, (_, res)) in records {
+        instances_of.entry(plcli_state::strip_instance_keys(res)).or_default().push(addr);
+    }
     let mut keep: BTreeSet<String> = BTreeSet::new();
     while let Some(a) = queue.pop() {
         if !keep.insert(a.clone()) {
@@ -478,12 +488,7 @@ fn restrict_to_targets(
         if let Some((deps, _)) = records.get(&a) {
             for d in deps {
                 if keep_resources.insert(d.clone()) {
-                    for (addr2, (_, res2)) in records {
-                        let static_res = plcli_state::strip_instance_keys(res2);
-                        if static_res == *d {
-                            queue.push(addr2.clone());
-                        }
-                    }
+                    queue.extend(instances_of.get(d).into_iter().flatten().map(|a| (*a).clone()));
                 }
             }
         }

@@ -87,8 +87,9 @@ impl Lock {
                         "time": std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0),
                         "version": env!("CARGO_PKG_VERSION"),
                     });
+                    // Not fsync'd: a lock matters only while its process runs, and one a crash
+                    // leaves behind names a process that is gone, so it is taken over.
                     let _ = f.write_all(info.to_string().as_bytes());
-                    let _ = f.sync_all();
                     return Ok(Lock { path: path.to_path_buf() });
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {

@@ -8,6 +8,14 @@ use crate::check::PathResult;
 
 /// The readable report: one block per path with a hop table, and a summary line.
 pub fn render_text(results: &[PathResult], color: bool) -> String {
+    let mut text = String::new();
+    render_text_to(results, color, &mut |chunk| text.push_str(chunk));
+    text
+}
+
+/// [`render_text`] handed to `emit` path by path, so that twenty thousand paths are printed
+/// without holding all of their text.
+pub fn render_text_to(results: &[PathResult], color: bool, emit: &mut dyn FnMut(&str)) {
     let (green, red, yellow, bold, reset) =
         if color { ("\x1b[32m", "\x1b[31m", "\x1b[33m", "\x1b[1m", "\x1b[0m") } else { ("", "", "", "", "") };
     let mut out = String::new();
@@ -27,10 +35,14 @@ pub fn render_text(results: &[PathResult], color: bool) -> String {
             let _ = writeln!(out, "  {sev} {}: {}\n    at {}{loc}\n    fix: {}", e.code, e.message, e.resource, e.fix);
         }
         out.push('\n');
+        if out.len() >= 1 << 16 {
+            emit(&out);
+            out.clear();
+        }
     }
     let ok = results.iter().filter(|r| r.ok).count();
     let _ = writeln!(out, "{bold}{} path(s): {ok} ok, {} failed{reset}", results.len(), results.len() - ok);
-    out
+    emit(&out);
 }
 
 /// SPEC §6's JSON.
