@@ -55,15 +55,44 @@ fn not_found(code: &str, what: &str, id: &str) -> ApiError {
 }
 
 /// Replaces every unknown left after an operation with null: after apply nothing is unknown.
+/// Sets are put in order again. What needs neither is kept as it is (with its shared maps).
 fn settle(v: Value) -> Value {
+    if settled(&v) {
+        return v;
+    }
     match v {
         Value::Unknown => Value::Null,
-        Value::Object(m) => Value::Object(m.into_iter().map(|(k, v)| (k, settle(v))).collect()),
-        Value::Map(m) => Value::Map(m.into_iter().map(|(k, v)| (k, settle(v))).collect()),
+        Value::Object(mut m) => {
+            settle_entries(&mut m);
+            Value::Object(m)
+        }
+        Value::Map(mut m) => {
+            settle_entries(&mut m);
+            Value::Map(m)
+        }
         Value::List(v) => Value::List(v.into_iter().map(settle).collect()),
         Value::Tuple(v) => Value::Tuple(v.into_iter().map(settle).collect()),
         Value::Set(v) => Value::set(v.into_iter().map(settle).collect()),
         other => other,
+    }
+}
+
+/// Whether [`settle`] would leave `v` as it is: nothing unknown, no set.
+fn settled(v: &Value) -> bool {
+    match v {
+        Value::Unknown | Value::Set(_) => false,
+        Value::List(v) | Value::Tuple(v) => v.iter().all(settled),
+        Value::Map(m) | Value::Object(m) => m.values().all(settled),
+        _ => true,
+    }
+}
+
+/// [`settle`] of a map's entries, in place: only those that need it change.
+fn settle_entries(m: &mut plcli_lang::ValueMap) {
+    for v in m.values_mut() {
+        if !settled(v) {
+            *v = settle(std::mem::take(v));
+        }
     }
 }
 
