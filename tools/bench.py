@@ -60,8 +60,9 @@ def run(argv, cwd, env=None, stdout=subprocess.DEVNULL, timeout=None):
     `timeout` seconds exits with code -9."""
     err = tempfile.TemporaryFile()
     start = time.perf_counter()
-    p = subprocess.Popen(argv, cwd=cwd, env=env, stdout=stdout, stderr=err, stdin=subprocess.DEVNULL)
-    timer = threading.Timer(timeout, p.kill) if timeout else None
+    # A session of its own, so that a timeout stops Terraform's provider plugins too.
+    p = subprocess.Popen(argv, cwd=cwd, env=env, stdout=stdout, stderr=err, stdin=subprocess.DEVNULL, start_new_session=True)
+    timer = threading.Timer(timeout, lambda: os.killpg(p.pid, 9)) if timeout else None
     if timer:
         timer.start()
     _, status, usage = os.wait4(p.pid, 0)
