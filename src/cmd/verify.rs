@@ -60,24 +60,25 @@ pub fn run(global: &GlobalArgs, args: &VerifyArgs, ui: &Ui) -> u8 {
         planned = make_plan(&mut s, &PlanOptions { refresh: false, ..PlanOptions::default() });
     }
     let Planned { eval, .. } = &*planned;
-    // Cloud ID ↔ address, and where each resource is declared.
-    let mut id_to_addr: HashMap<String, String> = HashMap::new();
+    // Cloud ID ↔ address, and where each resource is declared (borrowed: one entry per
+    // instance, tens of thousands of them).
+    let mut id_to_addr: HashMap<&str, &str> = HashMap::new();
     for (addr, inst) in &s.state.instances {
         if let Some(id) = inst.id() {
-            id_to_addr.entry(id.to_string()).or_insert_with(|| addr.clone());
+            id_to_addr.entry(id).or_insert(addr.as_str());
         }
     }
     let addr_to_id: HashMap<&str, &str> = s.state.instances.iter().filter_map(|(a, i)| i.id().map(|id| (a.as_str(), id))).collect();
-    let mut decl: HashMap<String, (String, usize)> = HashMap::new();
+    let mut decl: HashMap<&str, (&str, usize)> = HashMap::new();
     for r in &eval.instances {
-        let loc = s.loaded.sources.try_get(r.span.file).map(|f| (f.name.clone(), f.pos(r.span.start).line)).unwrap_or_default();
-        decl.insert(r.address.clone(), loc.clone());
-        decl.entry(r.resource_address.clone()).or_insert(loc);
+        let loc = s.loaded.sources.try_get(r.span.file).map(|f| (f.name.as_str(), f.pos(r.span.start).line)).unwrap_or_default();
+        decl.insert(r.address.as_str(), loc);
+        decl.entry(r.resource_address.as_str()).or_insert(loc);
     }
     let locate = |key: &str| -> Option<(String, String, usize)> {
-        let addr = id_to_addr.get(key).cloned().unwrap_or_else(|| key.to_string());
-        let (file, line) = decl.get(&addr).cloned().or_else(|| decl.get(addr.split('[').next().unwrap_or(&addr)).cloned())?;
-        Some((addr, file, line))
+        let addr = id_to_addr.get(key).copied().unwrap_or(key);
+        let (file, line) = decl.get(addr).or_else(|| decl.get(addr.split('[').next().unwrap_or(addr)))?;
+        Some((addr.to_string(), file.to_string(), *line))
     };
     // The scenario.
     let mut scenario = Scenario::default();
