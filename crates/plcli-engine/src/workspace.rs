@@ -188,14 +188,23 @@ impl Workspace {
             });
             (w.join(), state.save_temp(&self.state_path))
         });
-        let w = match w {
-            Ok(Ok(p)) => p,
-            Ok(Err(e)) => return Err(world_err(e.to_string())),
-            Err(_) => return Err(world_err("the writer stopped".into())),
-        };
-        let s =
-            s.map_err(|e| file_error("write_failed", format!("Cannot write state file {}", self.state_path.display()), e.to_string()))?;
-        Ok((w, s))
+        // Nothing is left behind when the pair cannot be written.
+        match (w, s) {
+            (Ok(Ok(w)), Ok(s)) => Ok((w, s)),
+            (Ok(Ok(w)), Err(e)) => {
+                let _ = std::fs::remove_file(&w);
+                Err(file_error("write_failed", format!("Cannot write state file {}", self.state_path.display()), e.to_string()))
+            }
+            (failed, s) => {
+                if let Ok(s) = s {
+                    let _ = std::fs::remove_file(&s);
+                }
+                Err(world_err(match failed {
+                    Ok(Err(e)) => e.to_string(),
+                    _ => "the writer stopped".into(),
+                }))
+            }
+        }
     }
 
     /// The second half: renames the temporary files over the world and the state (whichever
