@@ -622,42 +622,59 @@ fn match_caller(_key: &str, _module: &plcli_config::Module, world: &World, inst:
 }
 
 /// Deletions ordered so that an object goes before what it depends on.
+///
+/// A state instance depends on resources (as Terraform records it), so every instance of a
+/// resource waits for every deleted instance that depends on that resource: the counting is
+/// done per resource, not per pair of instances (which was quadratic for `for_each`
+/// resources). Among instances that may go, the smallest address goes first.
 fn delete_order<'a>(deletes: &[&'a plcli_plan::ResourceChange], state: &State) -> Vec<&'a plcli_plan::ResourceChange> {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
     let addrs: BTreeSet<&str> = deletes.iter().map(|c| c.address.as_str()).collect();
     // Static resource address → the instances being deleted.
     let mut by_res: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     for a in &addrs {
         by_res.entry(plcli_state::strip_instance_keys(a)).or_default().push(a);
     }
-    // depends[a] = deleted instances that `a` depends on (they must be deleted after `a`).
-    let mut remaining_dependents: BTreeMap<&str, usize> = addrs.iter().map(|a| (*a, 0)).collect();
+    // The deleted resources each instance depends on (each a resource whose deleted
+    // instances go after it), and per resource how many deleted instances still wait on it.
     let mut deps_of: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut waiting: BTreeMap<&str, usize> = BTreeMap::new();
     for a in &addrs {
         let deps: Vec<&str> = state
             .instances
             .get(*a)
-            .map(|i| i.dependencies.iter().flat_map(|d| by_res.get(d).cloned().unwrap_or_default()).filter(|d| d != a).collect())
+            .map(|i| i.dependencies.iter().filter_map(|d| by_res.get_key_value(d.as_str()).map(|(k, _)| k.as_str())).collect())
             .unwrap_or_default();
         for d in &deps {
-            *remaining_dependents.entry(d).or_default() += 1;
+            // An instance does not wait for itself.
+            if by_res[*d] != [*a] {
+                *waiting.entry(d).or_default() += 1;
+            }
         }
         deps_of.insert(a, deps);
     }
-    let mut ready: Vec<&str> = remaining_dependents.iter().filter(|(_, n)| **n == 0).map(|(a, _)| *a).collect();
-    ready.sort_by(|a, b| b.cmp(a));
+    let mut ready: BinaryHeap<Reverse<&str>> = BinaryHeap::new();
+    for (res, instances) in &by_res {
+        if waiting.get(res.as_str()).copied().unwrap_or(0) == 0 {
+            ready.extend(instances.iter().map(|a| Reverse(*a)));
+        }
+    }
     let mut out = Vec::new();
     let mut done = BTreeSet::new();
-    while let Some(a) = ready.pop() {
+    while let Some(Reverse(a)) = ready.pop() {
         if !done.insert(a) {
             continue;
         }
         out.push(a);
-        for d in deps_of.get(a).cloned().unwrap_or_default() {
-            if let Some(n) = remaining_dependents.get_mut(d) {
+        for d in deps_of.get(a).map(Vec::as_slice).unwrap_or_default() {
+            if by_res[*d] == [a] {
+                continue;
+            }
+            if let Some(n) = waiting.get_mut(d) {
                 *n = n.saturating_sub(1);
                 if *n == 0 {
-                    ready.push(d);
-                    ready.sort_by(|x, y| y.cmp(x));
+                    ready.extend(by_res[*d].iter().map(|i| Reverse(*i)));
                 }
             }
         }
