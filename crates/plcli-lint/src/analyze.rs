@@ -6,7 +6,7 @@ use std::path::Path;
 
 use plcli_config::variables::VarValues;
 use plcli_config::Module;
-use plcli_graph::{walk, DefaultHook, Evaluation, InstanceRecord, WalkMode, WalkOptions};
+use plcli_graph::{walk_scheduled, DefaultHook, Evaluation, InstanceRecord, WalkMode, WalkOptions};
 use plcli_syntax::{Diagnostics, Span};
 
 use crate::hook::SymbolicHook;
@@ -28,7 +28,9 @@ pub struct Analysis {
 /// variables; any error among them or among validate's makes the result `Err`.
 pub fn analyze(root: &Module, vars: &VarValues, root_dir: &Path, prior: Diagnostics) -> Result<Analysis, Diagnostics> {
     let opts = WalkOptions { mode: WalkMode::Validate, vars, root_dir: root_dir.to_path_buf() };
-    let (checked, walk_diags) = walk(root, &opts, &mut DefaultHook);
+    // The symbolic walk below is of the same configuration: it reuses this walk's graph.
+    let mut schedule = None;
+    let (checked, walk_diags) = walk_scheduled(root, &opts, &mut DefaultHook, &mut schedule);
     let mut diags = prior;
     diags.extend(walk_diags);
     let not_simulated: Vec<(String, Span)> = checked.not_simulated.iter().map(|(ty, span)| (ty.clone(), *span)).collect();
@@ -39,6 +41,6 @@ pub fn analyze(root: &Module, vars: &VarValues, root_dir: &Path, prior: Diagnost
     let mut hook = SymbolicHook::new(root);
     // Tokens make some conditions and functions evaluate where validate saw unknowns; what
     // they report says nothing about the configuration, which validate already checked.
-    let (eval, _) = walk(root, &opts, &mut hook);
+    let (eval, _) = walk_scheduled(root, &opts, &mut hook, &mut schedule);
     Ok(Analysis { eval, unexpanded: hook.unexpanded, warnings: diags.sorted(), not_simulated })
 }
