@@ -648,7 +648,7 @@ fn sv(v: &Value, k: &str) -> String {
 
 fn strs(v: &Value, k: &str) -> Vec<String> {
     match v.get_attr(k) {
-        Some(Value::String(s)) => vec![s.clone().into()],
+        Some(Value::String(s)) => vec![s.to_string()],
         Some(x) => x.as_seq().map(|s| s.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default(),
         None => vec![],
     }
@@ -669,15 +669,7 @@ fn tags(v: &Value) -> Json {
 
 /// AZ IDs of a service: those of its NLBs' nodes.
 fn service_az_ids(world: &World, svc: &Object) -> BTreeSet<String> {
-    strs(&svc.attrs, "network_load_balancer_arns")
-        .iter()
-        .flat_map(|lb| {
-            world
-                .get(lb)
-                .and_then(|o| o.internal.get("nodes").and_then(Value::as_map).map(|m| m.keys().map(|k| k.to_string()).collect::<Vec<_>>()))
-                .unwrap_or_default()
-        })
-        .collect()
+    world.service_az_ids(&strs(&svc.attrs, "network_load_balancer_arns"))
 }
 
 /// (name, ID) pairs of an account's AZs that are among `ids`, by name.

@@ -156,7 +156,7 @@ pub fn collect(root: &Module, dir: &Path, env: &[(String, String)], cli: &[CliVa
 fn parse_raw(ty: &Type, text: &str, sources: &mut SourceMap, origin: &str) -> Result<Value, Diagnostic> {
     // Without a type constraint the raw text is a string, as in Terraform.
     if matches!(ty, Type::String | Type::Any) {
-        return Ok(Value::String(text.to_string().into()));
+        return Ok(Value::string(text));
     }
     let file = sources.add(origin.to_string(), Path::new(origin), text.to_string());
     match plcli_syntax::hcl_edit::parser::parse_expr(text) {

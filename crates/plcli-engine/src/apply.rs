@@ -435,26 +435,15 @@ pub fn commit(ws: &Workspace, state: &mut State, world: &mut World, predicted: P
     report
 }
 
-/// Writes the world and the state (serial + 1) and removes the journal they came from.
+/// Writes the world and the state (serial + 1) and removes the journal they came from (kept
+/// when they cannot be written: the next command replays it).
 fn compact(ws: &Workspace, state: &mut State, world: &World, report: &mut ApplyReport) {
     state.serial += 1;
-    // Side by side: each file is replaced atomically, and until both are the journal is kept
-    // (a replay after a crash in between finishes whichever was not).
-    let st: &State = state;
-    let (w, s) = std::thread::scope(|scope| {
-        let w = scope.spawn(|| ws.write_world(world));
-        (w.join(), ws.write_state(st))
-    });
-    let w = w.unwrap_or_else(|_| Err(crate::WorkspaceError(Diagnostic::error("write_failed", "Cannot write the world file"))));
-    let mut ok = true;
-    for r in [w, s] {
-        if let Err(e) = r {
-            report.diags.push(e.0);
-            ok = false;
+    match ws.write_state_and_world(state, world) {
+        Ok(()) => {
+            let _ = std::fs::remove_file(ws.journal_path());
         }
-    }
-    if ok {
-        let _ = std::fs::remove_file(ws.journal_path());
+        Err(e) => report.diags.push(e.0),
     }
 }
 

@@ -205,7 +205,7 @@ impl InstanceHook for PlanHook<'_> {
         if let (Some(p), Value::Object(m)) = (prior, &mut config) {
             for k in &ignore {
                 if let Some(v) = p.attributes.get_attr(k) {
-                    m.insert(k.clone().into(), v.clone());
+                    m.insert(k.as_str().into(), v.clone());
                 }
             }
         }

@@ -166,19 +166,31 @@ impl Workspace {
             world.write_json_pretty(w)?;
             w.write_all(b"\n")
         })
-        .map_err(|e| file_error("write_failed", format!("Cannot write world file {}", self.world_path.display()), e.to_string()))
+        .map_err(|e| self.world_write_error(e))
     }
 
     pub fn write_state(&self, state: &State) -> Result<(), WorkspaceError> {
-        state
-            .save(&self.state_path)
-            .map_err(|e| file_error("write_failed", format!("Cannot write state file {}", self.state_path.display()), e.to_string()))
+        state.save(&self.state_path).map_err(|e| self.state_write_error(e))
+    }
+
+    /// Writes the world and the state together: both to temporary files side by side, then
+    /// renamed into place; when either cannot be written, neither file changes.
+    pub fn write_state_and_world(&self, state: &State, world: &World) -> Result<(), WorkspaceError> {
+        let (world_tmp, state_tmp) = self.write_temps(state, world)?;
+        self.install_temps(&world_tmp, &state_tmp)
+    }
+
+    fn world_write_error(&self, e: impl std::fmt::Display) -> WorkspaceError {
+        file_error("write_failed", format!("Cannot write world file {}", self.world_path.display()), e.to_string())
+    }
+
+    fn state_write_error(&self, e: impl std::fmt::Display) -> WorkspaceError {
+        file_error("write_failed", format!("Cannot write state file {}", self.state_path.display()), e.to_string())
     }
 
     /// The first half of writing the world and the state together (see [`crate::commit`]):
     /// both in temporary files beside them, side by side. Returns their names.
     pub fn write_temps(&self, state: &State, world: &World) -> Result<(PathBuf, PathBuf), WorkspaceError> {
-        let world_err = |e: String| file_error("write_failed", format!("Cannot write world file {}", self.world_path.display()), e);
         let (w, s) = std::thread::scope(|scope| {
             let w = scope.spawn(|| {
                 plcli_state::write_temp(&self.world_path, |w| {
@@ -193,13 +205,13 @@ impl Workspace {
             (Ok(Ok(w)), Ok(s)) => Ok((w, s)),
             (Ok(Ok(w)), Err(e)) => {
                 let _ = std::fs::remove_file(&w);
-                Err(file_error("write_failed", format!("Cannot write state file {}", self.state_path.display()), e.to_string()))
+                Err(self.state_write_error(e))
             }
             (failed, s) => {
                 if let Ok(s) = s {
                     let _ = std::fs::remove_file(&s);
                 }
-                Err(world_err(match failed {
+                Err(self.world_write_error(match failed {
                     Ok(Err(e)) => e.to_string(),
                     _ => "the writer stopped".into(),
                 }))
@@ -211,12 +223,10 @@ impl Workspace {
     /// is still there: a replay after a crash may find one already moved).
     pub fn install_temps(&self, world_tmp: &Path, state_tmp: &Path) -> Result<(), WorkspaceError> {
         if world_tmp.exists() {
-            plcli_state::install(world_tmp, &self.world_path)
-                .map_err(|e| file_error("write_failed", format!("Cannot write world file {}", self.world_path.display()), e.to_string()))?;
+            plcli_state::install(world_tmp, &self.world_path).map_err(|e| self.world_write_error(e))?;
         }
         if state_tmp.exists() {
-            State::install(state_tmp, &self.state_path)
-                .map_err(|e| file_error("write_failed", format!("Cannot write state file {}", self.state_path.display()), e.to_string()))?;
+            State::install(state_tmp, &self.state_path).map_err(|e| self.state_write_error(e))?;
         }
         Ok(())
     }
@@ -286,8 +296,7 @@ impl Workspace {
             apply_record(&mut state, &mut world, e).map_err(bad)?;
         }
         state.serial += 1;
-        self.write_world(&world)?;
-        self.write_state(&state)?;
+        self.write_state_and_world(&state, &world)?;
         let _ = std::fs::remove_file(&jpath);
         Ok(Recovery::Replayed)
     }

@@ -99,7 +99,7 @@ impl<'a> Evaluator<'a> {
             Expression::Null(_) => Ok(Value::Null),
             Expression::Bool(b) => Ok(Value::Bool(*b.value())),
             Expression::Number(n) => Ok(Value::Number(n.value().as_f64().unwrap_or(f64::NAN))),
-            Expression::String(s) => Ok(Value::String(s.value().clone().into())),
+            Expression::String(s) => Ok(Value::string(s.value())),
             Expression::Array(a) => {
                 let mut out = Vec::with_capacity(a.len());
                 for e in a.iter() {
@@ -112,8 +112,8 @@ impl<'a> Evaluator<'a> {
                 let mut unknown_key = false;
                 for (k, v) in o.iter() {
                     let key = match k {
-                        ObjectKey::Ident(id) => Value::String(id.as_str().to_string().into()),
-                        ObjectKey::Expression(Expression::Variable(id)) => Value::String(id.as_str().to_string().into()),
+                        ObjectKey::Ident(id) => Value::string(id.as_str()),
+                        ObjectKey::Expression(Expression::Variable(id)) => Value::string(id.as_str()),
                         ObjectKey::Expression(e) => self.eval(e)?,
                     };
                     let value = self.eval(v.expr())?;

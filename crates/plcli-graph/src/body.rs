@@ -402,7 +402,7 @@ fn zero_fill_where(v: Value, schema: &BlockSchema, pick: impl Fn(&plcli_aws::Att
                 Type::String => Value::String(String::new().into()),
                 _ => Value::Null,
             };
-            m.insert(k.clone().into(), zero);
+            m.insert(k.as_str().into(), zero);
         }
     }
     Value::Object(m)

@@ -126,7 +126,7 @@ pub fn simulation(plcli: &[PlcliValue], diags: &mut Diagnostics) -> Simulation {
                 for (k, v) in m {
                     match v.as_number() {
                         Some(n) if n >= 0.0 => {
-                            acct.quotas.insert(k.clone().into(), n);
+                            acct.quotas.insert(k.to_string(), n);
                         }
                         _ => diags.push(
                             Diagnostic::error("invalid_quota", format!("Invalid value for quota \"{k}\""))

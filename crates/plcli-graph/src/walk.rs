@@ -251,9 +251,7 @@ impl Expansion {
             }
             Expansion::ForEach(items) => items
                 .iter()
-                .map(|(k, v)| {
-                    (InstanceKey::Str(k.clone()), Each { count_index: None, each: Some((Value::String(k.clone().into()), v.clone())) })
-                })
+                .map(|(k, v)| (InstanceKey::Str(k.clone()), Each { count_index: None, each: Some((Value::string(k), v.clone())) }))
                 .collect(),
             Expansion::Unknown => Vec::new(),
         }

@@ -264,7 +264,7 @@ impl Value {
     /// The string form Terraform uses when a primitive is converted to string.
     pub fn to_template_string(&self) -> Option<String> {
         match self {
-            Value::String(s) => Some(s.clone().into()),
+            Value::String(s) => Some(s.to_string()),
             Value::Number(n) => Some(format_number(*n)),
             Value::Bool(b) => Some(b.to_string()),
             _ => None,
@@ -353,7 +353,7 @@ impl Value {
             Value::Null | Value::Unknown => Json::Null,
             Value::Bool(b) => Json::Bool(*b),
             Value::Number(n) => number_to_json(*n),
-            Value::String(s) => Json::String(s.clone().into()),
+            Value::String(s) => Json::String(s.to_string()),
             Value::List(v) | Value::Tuple(v) | Value::Set(v) => Json::Array(v.iter().map(Value::to_json).collect()),
             Value::Map(m) | Value::Object(m) => Json::Object(m.iter().map(|(k, v)| (k.to_string(), v.to_json())).collect()),
         }
@@ -366,7 +366,7 @@ impl Value {
             Json::Null => Value::Null,
             Json::Bool(b) => Value::Bool(*b),
             Json::Number(n) => Value::Number(n.as_f64().unwrap_or(0.0)),
-            Json::String(s) => Value::String(s.clone().into()),
+            Json::String(s) => Value::string(s),
             Json::Array(a) => Value::Tuple(a.iter().map(Value::from_json).collect()),
             Json::Object(o) => Value::Object(o.iter().map(|(k, v)| (k.clone(), Value::from_json(v))).collect()),
         }
@@ -469,7 +469,7 @@ impl<'de> serde::Deserialize<'de> for Value {
                 Ok(Value::Number(n))
             }
             fn visit_str<E>(self, s: &str) -> Result<Value, E> {
-                Ok(Value::String(s.to_string().into()))
+                Ok(Value::string(s))
             }
             fn visit_string<E>(self, s: String) -> Result<Value, E> {
                 Ok(Value::String(s.into()))

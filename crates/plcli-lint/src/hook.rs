@@ -123,13 +123,13 @@ fn tokenize(config: &Value, schema: &BlockSchema, address: &str, configured: &[S
             },
             _ => continue,
         };
-        m.insert(name.clone().into(), v);
+        m.insert(name.as_str().into(), v);
     }
     Value::Object(m)
 }
 
-fn set(m: &mut BTreeMap<plcli_lang::Key, Value>, k: &str, v: impl Into<String>) {
-    m.insert(k.to_string().into(), Value::String(v.into().into()));
+fn set(m: &mut BTreeMap<plcli_lang::Key, Value>, k: &str, v: impl Into<plcli_lang::Key>) {
+    m.insert(k.into(), Value::string(v));
 }
 
 fn strings(v: Option<&Value>) -> Vec<String> {

@@ -169,7 +169,7 @@ fn render_change(out: &mut String, c: &ResourceChange) {
             }
         };
         let text = if forces { format!("{text} # forces replacement") } else { text };
-        lines.push((sym.to_string(), k.clone().into(), text));
+        lines.push((sym.to_string(), k.to_string(), text));
     }
     let width = lines.iter().map(|(_, k, _)| k.len()).max().unwrap_or(0);
     for (sym, k, text) in &lines {

@@ -9,8 +9,8 @@ use crate::world::{ApiError, World};
 
 type Attrs = BTreeMap<plcli_lang::Key, Value>;
 
-fn s(v: impl Into<String>) -> Value {
-    Value::String(v.into().into())
+fn s(v: impl Into<plcli_lang::Key>) -> Value {
+    Value::string(v)
 }
 
 fn str_of<'a>(a: &'a Attrs, k: &str) -> Option<&'a str> {
@@ -216,21 +216,9 @@ impl World {
                     })?;
                     let obj = self.objects[&id].clone();
                     let a = obj.attrs.as_map().cloned().unwrap_or_default();
-                    let svc_ids: Vec<String> = strs(&a, "network_load_balancer_arns")
-                        .iter()
-                        .flat_map(|lb| {
-                            self.objects
-                                .get(lb)
-                                .and_then(|o| {
-                                    o.internal
-                                        .get("nodes")
-                                        .and_then(|n| n.as_map().map(|m| m.keys().map(|k| k.to_string()).collect::<Vec<_>>()))
-                                })
-                                .unwrap_or_default()
-                        })
-                        .collect();
+                    let svc_ids = self.service_az_ids(&strs(&a, "network_load_balancer_arns"));
                     let map = self.az_map(&caller.account, &caller.region);
-                    let names: Vec<Value> = map.iter().filter(|(_, v)| svc_ids.contains(v)).map(|(k, _)| s(k)).collect();
+                    let names: Vec<Value> = map.iter().filter(|(_, v)| svc_ids.contains(*v)).map(|(k, _)| s(k)).collect();
                     for k in [
                         "acceptance_required",
                         "arn",

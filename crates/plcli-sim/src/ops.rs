@@ -23,8 +23,8 @@ pub struct Caller {
 type Attrs = BTreeMap<plcli_lang::Key, Value>;
 type R<T> = Result<T, ApiError>;
 
-fn s(v: impl Into<String>) -> Value {
-    Value::String(v.into().into())
+fn s(v: impl Into<plcli_lang::Key>) -> Value {
+    Value::string(v)
 }
 
 fn list(items: Vec<Value>) -> Value {
@@ -46,7 +46,7 @@ fn bool_of(a: &Attrs, k: &str) -> Option<bool> {
 /// Sets `k` when it is unknown or null (a computed value AWS decides).
 fn fill(a: &mut Attrs, k: &str, v: Value) {
     if matches!(a.get(k), None | Some(Value::Unknown) | Some(Value::Null)) {
-        a.insert(k.to_string().into(), v);
+        a.insert(k.into(), v);
     }
 }
 
@@ -984,7 +984,8 @@ impl World {
 
     // ------------------------------------------------------------------ PrivateLink
 
-    fn service_az_ids(&self, lbs: &[String]) -> BTreeSet<String> {
+    /// The AZ IDs a service's NLBs (given by ARN) have nodes in: where it can be reached.
+    pub fn service_az_ids(&self, lbs: &[String]) -> BTreeSet<String> {
         lbs.iter()
             .flat_map(|lb| {
                 self.objects

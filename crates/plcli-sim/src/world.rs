@@ -185,7 +185,7 @@ impl Default for World {
 
 fn ref_values(attrs: &Value, name: &str) -> Vec<String> {
     match attrs.get_attr(name) {
-        Some(Value::String(s)) => vec![s.clone().into()],
+        Some(Value::String(s)) => vec![s.to_string()],
         Some(v) => v.as_seq().map(|s| s.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default(),
         None => Vec::new(),
     }

@@ -113,12 +113,8 @@ fn explain_create_failure(world: &World, f: &CreateFailure) -> (&'static str, &'
         "InvalidParameter" if m.contains("availability zone") => {
             let subnet = word_with(m, "subnet-").and_then(|id| world.get(id).map(|o| (id, o.attrs.clone())));
             let svc = word_with(m, "com.amazonaws.vpce.").and_then(|n| world.referencing("service_name", n, Some("aws_vpc_endpoint_service")).into_iter().next());
-            let served: BTreeSet<String> = svc
-                .and_then(|s| world.get(&s).map(|o| strs(&o.attrs, "network_load_balancer_arns")))
-                .unwrap_or_default()
-                .iter()
-                .flat_map(|lb| world.get(lb).and_then(|o| o.internal.get("nodes").and_then(Value::as_map).map(|m| m.keys().map(|k| k.to_string()).collect::<Vec<_>>())).unwrap_or_default())
-                .collect();
+            let served: BTreeSet<String> =
+                svc.and_then(|s| world.get(&s).map(|o| world.service_az_ids(&strs(&o.attrs, "network_load_balancer_arns")))).unwrap_or_default();
             let context = subnet.map(|(id, a)| {
                 format!(
                     "{id} is in {} ({}); the service's NLB is in {} — AZ names differ between accounts, compare AZ IDs",
@@ -208,7 +204,7 @@ fn sv<'a>(v: &'a Value, k: &str) -> &'a str {
 
 fn strs(v: &Value, k: &str) -> Vec<String> {
     match v.get_attr(k) {
-        Some(Value::String(s)) => vec![s.clone().into()],
+        Some(Value::String(s)) => vec![s.to_string()],
         Some(x) => x.as_seq().map(|s| s.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default(),
         None => vec![],
     }

@@ -28,7 +28,7 @@ struct Rule {
 
 fn strs(v: Option<&Value>) -> Vec<String> {
     match v {
-        Some(Value::String(s)) if !s.is_empty() => vec![s.clone().into()],
+        Some(Value::String(s)) if !s.is_empty() => vec![s.to_string()],
         Some(v) => v
             .as_seq()
             .map(|s| s.iter().filter_map(|x| x.as_str().map(str::to_string)).filter(|x| !x.is_empty()).collect())

@@ -247,7 +247,7 @@ pub(super) fn index(a: Args) -> Result<Value, FuncError> {
 }
 
 pub(super) fn keys(a: Args) -> Result<Value, FuncError> {
-    let keys = |m: &BTreeMap<Key, Value>| m.keys().map(|k| Value::String(k.to_string().into())).collect();
+    let keys = |m: &BTreeMap<Key, Value>| m.keys().map(|k| Value::String(k.clone())).collect();
     match &a.vals[0] {
         Value::Unknown => Ok(Value::Unknown),
         Value::Object(m) => Ok(Value::Tuple(keys(m))),
@@ -628,7 +628,7 @@ pub(super) fn sum(a: Args) -> Result<Value, FuncError> {
 }
 
 pub(super) fn transpose(a: Args) -> Result<Value, FuncError> {
-    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut out: BTreeMap<Key, Vec<Key>> = BTreeMap::new();
     for (k, list) in a.vals[0].as_map().into_iter().flatten() {
         let Some(items) = list.as_seq() else {
             return Err(FuncError::call("input must be a map of lists of strings"));
@@ -637,7 +637,7 @@ pub(super) fn transpose(a: Args) -> Result<Value, FuncError> {
             let Value::String(s) = v else {
                 return Err(FuncError::call("input must be a map of lists of strings"));
             };
-            out.entry(s.clone().into()).or_default().push(k.clone().into());
+            out.entry(s.clone()).or_default().push(k.clone());
         }
     }
     Ok(Value::Map(

@@ -11,8 +11,8 @@ use super::{graphemes, to_int, Args, FuncError};
 use crate::value::format_number;
 use crate::Value;
 
-fn string(s: impl Into<String>) -> Result<Value, FuncError> {
-    Ok(Value::String(s.into().into()))
+fn string(s: impl Into<crate::Key>) -> Result<Value, FuncError> {
+    Ok(Value::string(s))
 }
 
 /// Results larger than this are refused rather than exhausting memory.
