@@ -293,3 +293,42 @@ fn terraform_data_plans_match_terraform() {
         ok(&plcli(pl.path(), &["apply", "--auto-approve"]));
     }
 }
+
+#[test]
+fn an_apply_that_only_deletes_is_predicted_and_carried_out() {
+    // The prediction runs beside the plan's walk and starts at the first change; a plan whose
+    // only changes are deletions starts it when the plan is complete.
+    let d = example("payments");
+    ok(&plcli(d.path(), &["apply", "--auto-approve"]));
+    let consumer = d.path().join("consumer.tf");
+    let text = std::fs::read_to_string(&consumer).unwrap();
+    let start = text.find("resource \"aws_vpc_security_group_egress_rule\" \"app_to_endpoint\"").expect("the example changed");
+    let end = start + text[start..].find("\n}\n").unwrap() + 3;
+    std::fs::write(&consumer, format!("{}{}", &text[..start], &text[end..])).unwrap();
+    assert_eq!(changed_actions(d.path()), vec![("aws_vpc_security_group_egress_rule.app_to_endpoint".to_string(), "delete".to_string())]);
+    let apply = plcli(d.path(), &["apply", "--auto-approve"]);
+    ok(&apply);
+    assert!(apply.stdout.contains("Resources: 0 added, 0 changed, 1 destroyed."), "{}", apply.stdout);
+    let state = std::fs::read_to_string(d.path().join("plcli.state.json")).unwrap();
+    assert!(!state.contains("app_to_endpoint"));
+    assert_eq!(plcli(d.path(), &["plan", "--detailed-exitcode"]).code, 0);
+}
+
+#[test]
+fn a_refusal_the_prediction_foresees_fails_the_plan_at_its_attribute() {
+    let d = example("payments");
+    let service = d.path().join("endpoint_service.tf");
+    let text = std::fs::read_to_string(&service).unwrap();
+    let changed =
+        text.replacen("principal_arn           = var.consumer_role_arn", "principal_arn           = \"${var.consumer_role_arn}-other\"", 1);
+    assert_ne!(changed, text, "the example changed: update this test");
+    std::fs::write(&service, changed).unwrap();
+    let plan = plcli(d.path(), &["plan"]);
+    assert_eq!(plan.code, 1, "{}", plan.transcript());
+    assert!(plan.stderr.contains("predicted_api_error") && plan.stderr.contains("InvalidServiceName"), "{}", plan.stderr);
+    assert!(plan.stderr.contains("consumer.tf"), "{}", plan.stderr);
+    let apply = plcli(d.path(), &["apply", "--auto-approve"]);
+    assert_eq!(apply.code, 1, "{}", apply.transcript());
+    assert!(!d.path().join("plcli.state.json").exists());
+    assert!(!d.path().join(".plcli/world.json").exists() || world_objects(&d.path().join(".plcli/world.json")).is_empty());
+}

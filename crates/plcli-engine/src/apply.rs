@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use rustc_hash::FxHashMap as HashMap;
 
 use plcli_aws::BlockSchema;
-use plcli_graph::{walk_scheduled, InstanceHook, InstanceRecord, WalkContext, WalkMode, WalkOptions};
+use plcli_graph::{walk_scheduled, walk_with, InstanceHook, InstanceRecord, Schedule, WalkContext, WalkMode, WalkOptions};
 use plcli_lang::Value;
 use plcli_plan::{Action, Plan};
 use plcli_sim::World;
@@ -141,9 +141,143 @@ impl Recorder<'_> {
     }
 }
 
+/// Where an apply finds each instance's planned change.
+pub(crate) enum Changes<'a> {
+    /// A complete plan.
+    Plan(HashMap<&'a str, &'a plcli_plan::ResourceChange>, &'a Plan),
+    /// The changes as a plan's walk decides them (the plan and its prediction run side by side).
+    Stream(Box<Stream<'a>>),
+}
+
+/// A message from a plan's walk to the prediction running beside it.
+pub(crate) enum Msg {
+    /// The world to predict on, sent before the first change that is not a no-op (or before
+    /// `End` when only deletions change anything): a plan without changes copies nothing.
+    Start(Box<World>),
+    /// Instances' planned actions, and their planned values for updates (in batches: waking
+    /// the other thread for each one would cost more than the change).
+    Changes(Vec<(String, Action, Option<Value>)>),
+    /// The plan is complete: the addresses it deletes, or `None` when its prediction is not
+    /// wanted after all (errors, or nothing to change).
+    End(Option<Vec<String>>),
+}
+
+/// The receiving end of a plan's changes. The prediction walks the same schedule as the plan,
+/// so the change it asks for next is nearly always the next one the plan sends; any other
+/// arrives in `pending` until asked for.
+pub(crate) struct Stream<'a> {
+    pub rx: std::sync::mpsc::Receiver<Msg>,
+    /// Set by the plan before `End(None)`: stop walking.
+    pub cancel: &'a std::sync::atomic::AtomicBool,
+    /// What the plan's refresh found gone from the world.
+    pub drift_deleted: Vec<String>,
+    pending: HashMap<String, (Action, Option<Value>)>,
+    end: Option<Option<Vec<String>>>,
+    world: Option<World>,
+}
+
+impl<'a> Stream<'a> {
+    pub fn new(rx: std::sync::mpsc::Receiver<Msg>, cancel: &'a std::sync::atomic::AtomicBool, drift_deleted: Vec<String>) -> Self {
+        Stream { rx, cancel, drift_deleted, pending: HashMap::default(), end: None, world: None }
+    }
+
+    /// Takes one more message; false when no more will come.
+    fn recv(&mut self) -> bool {
+        if self.end.is_some() {
+            return false;
+        }
+        match self.rx.recv() {
+            Ok(Msg::Start(world)) => {
+                self.world = Some(*world);
+                true
+            }
+            Ok(Msg::Changes(batch)) => {
+                self.pending.extend(batch.into_iter().map(|(addr, action, after)| (addr, (action, after))));
+                true
+            }
+            Ok(Msg::End(deletes)) => {
+                self.end = Some(deletes);
+                false
+            }
+            Err(_) => {
+                self.end = Some(None);
+                false
+            }
+        }
+    }
+
+    /// Waits until there is something to predict (the plan has a change that is not a no-op)
+    /// and returns the world to predict on; `None` when the prediction is not wanted, so that
+    /// a plan without changes costs no copy of the world and no second walk.
+    pub fn wait_for_work(&mut self) -> Option<World> {
+        while self.world.is_none() && self.recv() {}
+        self.world.take().filter(|_| !self.cancel.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    fn take(&mut self, addr: &str) -> Option<(Action, Option<Value>)> {
+        loop {
+            if let Some(c) = self.pending.remove(addr) {
+                return Some(c);
+            }
+            if !self.recv() {
+                return None;
+            }
+        }
+    }
+
+    fn deletes(&mut self) -> Vec<String> {
+        while self.recv() {}
+        self.end.take().flatten().unwrap_or_default()
+    }
+}
+
+impl Changes<'_> {
+    /// The planned action of the instance at `addr`, and its planned value for an update.
+    fn take(&mut self, addr: &str) -> Option<(Action, Option<Value>)> {
+        match self {
+            Changes::Plan(by_addr, _) => {
+                by_addr.get(addr).map(|c| (c.action, if c.action == Action::Update { c.after.clone() } else { None }))
+            }
+            Changes::Stream(s) => s.take(addr),
+        }
+    }
+
+    fn stopped(&self) -> bool {
+        match self {
+            Changes::Plan(..) => false,
+            Changes::Stream(s) => s.cancel.load(std::sync::atomic::Ordering::Relaxed),
+        }
+    }
+
+    fn destroy(&self) -> bool {
+        matches!(self, Changes::Plan(_, p) if p.destroy)
+    }
+
+    fn drift_deleted(&self) -> Vec<&str> {
+        match self {
+            Changes::Plan(_, p) => p.drift.iter().filter(|d| d.action == Action::Delete).map(|d| d.address.as_str()).collect(),
+            Changes::Stream(s) => s.drift_deleted.iter().map(String::as_str).collect(),
+        }
+    }
+
+    /// The addresses the plan deletes (for a stream, once the plan is complete).
+    fn deletes(&mut self) -> Vec<String> {
+        match self {
+            Changes::Plan(_, p) => p.changes.iter().filter(|c| c.action == Action::Delete).map(|c| c.address.clone()).collect(),
+            Changes::Stream(s) => s.deletes(),
+        }
+    }
+}
+
+impl<'a> Changes<'a> {
+    pub(crate) fn of(plan: &'a Plan) -> Self {
+        Changes::Plan(plan.changes.iter().map(|c| (c.address.as_str(), c)).collect(), plan)
+    }
+}
+
 struct ApplyHook<'a, 'b> {
     base_dir: std::path::PathBuf,
-    plan: HashMap<&'a str, &'a plcli_plan::ResourceChange>,
+    plan: Changes<'a>,
     prior: &'a BTreeMap<String, InstanceState>,
     world: &'a mut World,
     state: &'a mut State,
@@ -202,6 +336,10 @@ impl InstanceHook for ApplyHook<'_, '_> {
         false
     }
 
+    fn stop(&self) -> bool {
+        self.plan.stopped()
+    }
+
     fn instance_value(&mut self, r: &InstanceRecord, schema: Option<&BlockSchema>, ctx: &WalkContext) -> Value {
         if !self.azs_registered {
             self.azs_registered = true;
@@ -210,7 +348,7 @@ impl InstanceHook for ApplyHook<'_, '_> {
             }
         }
         let prior = self.prior.get(&r.address).map(|p| p.attributes.clone());
-        let Some(change) = self.plan.get(r.address.as_str()).copied() else {
+        let Some((action, planned_after)) = self.plan.take(r.address.as_str()) else {
             return prior.unwrap_or(Value::Unknown);
         };
         // A dependency failed: skip this one too (its dependents in turn).
@@ -224,7 +362,7 @@ impl InstanceHook for ApplyHook<'_, '_> {
             crate::sim_caller(&d, &ctx.simulation)
         });
         let log = |h: &mut Self, m: String| (h.rec.log)(&m);
-        match change.action {
+        match action {
             Action::NoOp => prior.unwrap_or_else(|| r.config.clone()),
             Action::Read => {
                 if schema.is_none() {
@@ -258,7 +396,7 @@ impl InstanceHook for ApplyHook<'_, '_> {
             }
             Action::Create | Action::DeleteCreate | Action::CreateDelete => {
                 let old_id = prior.as_ref().and_then(|p| p.get_attr("id")).and_then(Value::as_str).map(str::to_string);
-                if change.action == Action::DeleteCreate {
+                if action == Action::DeleteCreate {
                     if let Some(id) = &old_id {
                         log(self, format!("{}: Destroying... [id={id}]", r.address));
                         if let Err(e) = self.world.delete(&caller, &r.ty, id) {
@@ -279,7 +417,7 @@ impl InstanceHook for ApplyHook<'_, '_> {
                         log(self, format!("{}: Creation complete after 0s [id={id}]", r.address));
                         self.store(r, attrs.clone());
                         self.report.added += 1;
-                        if change.action == Action::CreateDelete {
+                        if action == Action::CreateDelete {
                             if let Some(old) = &old_id {
                                 log(self, format!("{}: Destroying... [id={old}]", r.address));
                                 match self.world.delete(&caller, &r.ty, old) {
@@ -309,7 +447,7 @@ impl InstanceHook for ApplyHook<'_, '_> {
                 log(self, format!("{}: Modifying... [id={id}]", r.address));
                 let mut config = r.config.clone();
                 // Unset optional+computed values keep what the object has.
-                if let (Some(Value::Object(planned)), Value::Object(c)) = (change.after.as_ref(), &mut config) {
+                if let (Some(Value::Object(planned)), Value::Object(c)) = (planned_after.as_ref(), &mut config) {
                     for (k, v) in planned {
                         if !r.configured.iter().any(|c| c == k) && !v.is_unknown() {
                             c.insert(k.clone(), v.clone());
@@ -349,7 +487,7 @@ pub fn apply(
     prior: &BTreeMap<String, InstanceState>,
     log: &mut dyn FnMut(&str),
 ) -> ApplyReport {
-    apply_inner(Durability::Journal(ws), loaded, state, world, plan, prior, &mut None, log)
+    apply_inner(Durability::Journal(ws), loaded, state, world, Changes::of(plan), prior, None, log)
 }
 
 /// Applies a plan to in-memory copies only: no journal, no files (`verify --planned`).
@@ -360,7 +498,7 @@ pub fn apply_in_memory(
     plan: &Plan,
     prior: &BTreeMap<String, InstanceState>,
 ) -> ApplyReport {
-    apply_inner(Durability::InMemory, loaded, state, world, plan, prior, &mut None, &mut |_| {})
+    apply_inner(Durability::InMemory, loaded, state, world, Changes::of(plan), prior, None, &mut |_| {})
 }
 
 /// How an apply's operations are recorded.
@@ -453,9 +591,9 @@ pub(crate) fn apply_inner(
     loaded: &Loaded,
     state: &mut State,
     world: &mut World,
-    plan: &Plan,
+    plan: Changes<'_>,
     prior: &BTreeMap<String, InstanceState>,
-    schedule: &mut Option<plcli_graph::Schedule>,
+    schedule: Option<&Schedule>,
     log: &mut dyn FnMut(&str),
 ) -> ApplyReport {
     let (ws, deferred) = match durability {
@@ -486,18 +624,16 @@ pub(crate) fn apply_inner(
             cur.attributes = inst.attributes.clone();
         }
     }
-    for d in &plan.drift {
-        if d.action == Action::Delete {
-            state.instances.remove(&d.address);
-        }
+    for addr in plan.drift_deleted() {
+        state.instances.remove(addr);
     }
-    let changes: HashMap<&str, &plcli_plan::ResourceChange> = plan.changes.iter().map(|c| (c.address.as_str(), c)).collect();
+    let destroy = plan.destroy();
     let mut report;
     let mut outputs = BTreeMap::new();
     {
         let mut hook = ApplyHook {
             base_dir: loaded.module.dir.clone(),
-            plan: changes,
+            plan,
             prior,
             world,
             state,
@@ -507,9 +643,12 @@ pub(crate) fn apply_inner(
             report: ApplyReport::default(),
             azs_registered: false,
         };
-        if !plan.destroy {
+        if !destroy {
             let wopts = WalkOptions { mode: WalkMode::Plan, vars: &loaded.vars, root_dir: loaded.module.dir.clone() };
-            let (eval, walk_diags) = walk_scheduled(&loaded.module, &wopts, &mut hook, schedule);
+            let (eval, walk_diags) = match schedule {
+                Some(sched) => walk_with(&loaded.module, &wopts, &mut hook, sched),
+                None => walk_scheduled(&loaded.module, &wopts, &mut hook, &mut None),
+            };
             hook.diags.extend(walk_diags.into_iter().filter(|d| d.is_error()).collect::<Vec<_>>().into_iter().fold(
                 Diagnostics::new(),
                 |mut acc, d| {
@@ -520,24 +659,24 @@ pub(crate) fn apply_inner(
             outputs = eval.outputs;
         }
         // Deletions, dependents first.
-        let deletes: Vec<&plcli_plan::ResourceChange> = plan.changes.iter().filter(|c| c.action == Action::Delete).collect();
+        let deletes = hook.plan.deletes();
         let order = delete_order(&deletes, hook.state);
-        for c in order {
-            let Some(inst) = hook.state.instances.get(&c.address).cloned() else { continue };
+        for addr in order {
+            let Some(inst) = hook.state.instances.get(addr).cloned() else { continue };
             let id = inst.id().unwrap_or("").to_string();
-            (hook.rec.log)(&format!("{}: Destroying... [id={id}]", c.address));
+            (hook.rec.log)(&format!("{}: Destroying... [id={id}]", addr));
             let key = provider_key(&inst.provider);
             let caller = match_caller(&key, &loaded.module, hook.world, &inst);
             match hook.world.delete(&caller, &inst.ty, &id) {
                 Ok(()) => {
-                    hook.state.instances.remove(&c.address);
-                    let _ = hook.rec.record(hook.world, vec![(c.address.clone(), None)]);
-                    (hook.rec.log)(&format!("{}: Destruction complete after 0s", c.address));
+                    hook.state.instances.remove(addr);
+                    let _ = hook.rec.record(hook.world, vec![(addr.to_string(), None)]);
+                    (hook.rec.log)(&format!("{}: Destruction complete after 0s", addr));
                     hook.report.destroyed += 1;
                 }
                 Err(e) => hook.diags.push(
                     Diagnostic::error("api_error", format!("{}: {}", e.code, e.message))
-                        .with_detail(format!("while destroying {} (AWS error code {})", c.address, e.code)),
+                        .with_detail(format!("while destroying {} (AWS error code {})", addr, e.code)),
                 ),
             }
         }
@@ -563,7 +702,7 @@ pub(crate) fn apply_inner(
         report.diags = std::mem::take(&mut hook.diags);
     }
     // Data sources no longer in the configuration leave the state.
-    if plan.destroy {
+    if destroy {
         state.instances.retain(|_, i| i.mode != "data");
         state.outputs.clear();
     } else {
@@ -616,10 +755,10 @@ fn match_caller(_key: &str, _module: &plcli_config::Module, world: &World, inst:
 /// resource waits for every deleted instance that depends on that resource: the counting is
 /// done per resource, not per pair of instances (which was quadratic for `for_each`
 /// resources). Among instances that may go, the smallest address goes first.
-fn delete_order<'a>(deletes: &[&'a plcli_plan::ResourceChange], state: &State) -> Vec<&'a plcli_plan::ResourceChange> {
+fn delete_order<'a>(deletes: &'a [String], state: &State) -> Vec<&'a str> {
     use std::cmp::Reverse;
     use std::collections::BinaryHeap;
-    let addrs: BTreeSet<&str> = deletes.iter().map(|c| c.address.as_str()).collect();
+    let addrs: BTreeSet<&str> = deletes.iter().map(String::as_str).collect();
     // Static resource address → the instances being deleted.
     let mut by_res: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     for a in &addrs {
@@ -674,6 +813,5 @@ fn delete_order<'a>(deletes: &[&'a plcli_plan::ResourceChange], state: &State) -
             out.push(a);
         }
     }
-    let by_addr: BTreeMap<&str, &'a plcli_plan::ResourceChange> = deletes.iter().map(|c| (c.address.as_str(), *c)).collect();
-    out.into_iter().filter_map(|a| by_addr.get(a).copied()).collect()
+    out
 }

@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use plcli_aws::BlockSchema;
-use plcli_graph::{walk_scheduled, Evaluation, InstanceHook, InstanceKey, InstanceRecord, WalkContext, WalkMode, WalkOptions};
+use plcli_graph::{
+    walk_scheduled, walk_with, Evaluation, InstanceHook, InstanceKey, InstanceRecord, Schedule, WalkContext, WalkMode, WalkOptions,
+};
 use plcli_lang::Value;
 use plcli_plan::{diff, values_equal, Action, OutputChange, Plan, ResourceChange};
 use plcli_sim::World;
@@ -108,9 +110,46 @@ struct PlanHook<'a> {
     records: BTreeMap<String, (BTreeSet<String>, String)>,
     azs_registered: bool,
     lifecycle: &'a dyn Fn(&InstanceRecord) -> (Vec<String>, bool),
+    /// The prediction running beside this walk, fed each change as it is decided.
+    tx: Option<std::sync::mpsc::Sender<crate::apply::Msg>>,
+    /// Whether the prediction has its world.
+    started: bool,
+    /// Changes not yet sent to the prediction.
+    batch: Vec<(String, Action, Option<Value>)>,
 }
 
 impl PlanHook<'_> {
+    fn push(&mut self, ch: ResourceChange) {
+        if ch.action != Action::NoOp {
+            self.start_prediction();
+        }
+        if self.tx.is_some() {
+            let after = if ch.action == Action::Update { ch.after.clone() } else { None };
+            self.batch.push((ch.address.clone(), ch.action, after));
+            if self.batch.len() >= 256 {
+                self.flush();
+            }
+        }
+        self.changes.push(ch);
+    }
+
+    fn flush(&mut self) {
+        if let (Some(tx), false) = (&self.tx, self.batch.is_empty()) {
+            // A prediction that stopped listening has been cancelled: nothing to do.
+            let _ = tx.send(crate::apply::Msg::Changes(std::mem::take(&mut self.batch)));
+        }
+    }
+
+    /// Gives the prediction its copy of the world, once. The walk so far changed the world only
+    /// by registering AZ mappings and reading data sources, which the prediction's own walk
+    /// does the same way.
+    fn start_prediction(&mut self) {
+        if let (Some(tx), false) = (&self.tx, self.started) {
+            self.started = true;
+            let _ = tx.send(crate::apply::Msg::Start(Box::new(self.world.clone())));
+        }
+    }
+
     fn register_azs(&mut self, ctx: &WalkContext) {
         if self.azs_registered {
             return;
@@ -195,7 +234,7 @@ impl InstanceHook for PlanHook<'_> {
             };
             ch.after = Some(value.clone());
             ch.before = None;
-            self.changes.push(ch);
+            self.push(ch);
             return value;
         }
         let (ignore, ignore_all) = (self.lifecycle)(r);
@@ -259,7 +298,7 @@ impl InstanceHook for PlanHook<'_> {
                     .with_help("to avoid this error and continue with the plan, either disable lifecycle.prevent_destroy or reduce the scope of the plan using --target"),
             );
         }
-        self.changes.push(ch);
+        self.push(ch);
         // An opaque type's attributes are unknown until apply (SPEC §2.3).
         if schema.is_none() && prior.is_none() {
             return Value::Unknown;
@@ -330,7 +369,9 @@ fn known_inputs(config: &Value, schema: Option<&BlockSchema>) -> bool {
     })
 }
 
-/// Refreshes, walks the configuration and diffs every instance (SPEC §4 `plan`).
+/// Refreshes, walks the configuration and diffs every instance (SPEC §4 `plan`). The
+/// prediction, when asked for, runs beside the walk on a second thread: it needs only each
+/// instance's planned action, which the walk decides in the same order.
 pub fn plan(_ws: &Workspace, loaded: &Loaded, state: &State, world: &mut World, opts: &PlanOptions) -> Planned {
     let (prior, drift) = refresh(state, world, opts.refresh);
     let root = &loaded.module;
@@ -347,6 +388,10 @@ pub fn plan(_ws: &Workspace, loaded: &Loaded, state: &State, world: &mut World, 
             None => (Vec::new(), false),
         }
     };
+    let wopts = WalkOptions { mode: WalkMode::Plan, vars: &loaded.vars, root_dir: loaded.module.dir.clone() };
+    // -target restricts the changes after the walk, which a prediction beside it cannot know.
+    let side_by_side = opts.predict && !opts.destroy && opts.targets.is_empty();
+    let sched = if side_by_side { Some(Schedule::build(root, &wopts)) } else { None };
     let mut hook = PlanHook {
         base_dir: loaded.module.dir.clone(),
         prior: &prior,
@@ -358,11 +403,97 @@ pub fn plan(_ws: &Workspace, loaded: &Loaded, state: &State, world: &mut World, 
         records: BTreeMap::new(),
         azs_registered: false,
         lifecycle: &lifecycle,
+        tx: None,
+        started: false,
+        batch: Vec::new(),
     };
-    let wopts = WalkOptions { mode: WalkMode::Plan, vars: &loaded.vars, root_dir: loaded.module.dir.clone() };
-    // The prediction walks the same configuration: it reuses this walk's graph and order.
-    let mut schedule = None;
-    let (eval, walk_diags) = walk_scheduled(root, &wopts, &mut hook, &mut schedule);
+    let mut planned = match sched {
+        Some(Ok(mut sched)) => {
+            let build_diags = sched.take_diags();
+            let drift_deleted: Vec<String> = drift.iter().filter(|d| d.action == Action::Delete).map(|d| d.address.clone()).collect();
+            let cancel = std::sync::atomic::AtomicBool::new(false);
+            let (tx, rx) = std::sync::mpsc::channel();
+            hook.tx = Some(tx);
+            let (sched, prior_ref, cancel_ref) = (&sched, &prior, &cancel);
+            std::thread::scope(|s| {
+                let prediction = s.spawn(move || {
+                    let mut stream = crate::apply::Stream::new(rx, cancel_ref, drift_deleted);
+                    let w = stream.wait_for_work()?;
+                    let st = state.clone();
+                    Some(run_prediction(
+                        opts.commit,
+                        loaded,
+                        st,
+                        w,
+                        crate::apply::Changes::Stream(Box::new(stream)),
+                        prior_ref,
+                        Some(sched),
+                    ))
+                });
+                let (eval, walk_diags) = walk_with(root, &wopts, &mut hook, sched);
+                let mut diags = build_diags;
+                diags.extend(walk_diags);
+                let mut planned = assemble(loaded, state, opts, drift, &prior, &mut hook, eval, diags);
+                let wanted = !planned.diags.has_errors() && planned.plan.has_changes();
+                if wanted {
+                    // Deletions only.
+                    hook.start_prediction();
+                } else {
+                    cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+                hook.flush();
+                let tx = hook.tx.take();
+                let deletes = planned.plan.changes.iter().filter(|c| c.action == Action::Delete).map(|c| c.address.clone()).collect();
+                if let Some(tx) = tx {
+                    let _ = tx.send(crate::apply::Msg::End(wanted.then_some(deletes)));
+                }
+                let predicted = match prediction.join() {
+                    Ok(p) => p,
+                    Err(panic) => std::panic::resume_unwind(panic),
+                };
+                if let (true, Some(p)) = (wanted, predicted) {
+                    absorb_prediction(loaded, &mut planned, p);
+                }
+                planned
+            })
+        }
+        Some(Err(cycle)) => assemble(loaded, state, opts, drift, &prior, &mut hook, Evaluation::default(), cycle),
+        None => {
+            let mut schedule = None;
+            let (eval, walk_diags) = walk_scheduled(root, &wopts, &mut hook, &mut schedule);
+            let mut planned = assemble(loaded, state, opts, drift, &prior, &mut hook, eval, walk_diags);
+            if opts.predict && !opts.destroy && !planned.diags.has_errors() && planned.plan.has_changes() {
+                let p = run_prediction(
+                    opts.commit,
+                    loaded,
+                    state.clone(),
+                    world.clone(),
+                    crate::apply::Changes::of(&planned.plan),
+                    &prior,
+                    schedule.as_ref(),
+                );
+                absorb_prediction(loaded, &mut planned, p);
+            }
+            planned
+        }
+    };
+    planned.prior = prior;
+    planned
+}
+
+/// The plan from what its walk decided: deletions of what the configuration lost, -target,
+/// outputs. (The prior state is set by the caller.)
+#[allow(clippy::too_many_arguments)]
+fn assemble(
+    loaded: &Loaded,
+    state: &State,
+    opts: &PlanOptions,
+    drift: Vec<ResourceChange>,
+    prior: &BTreeMap<String, InstanceState>,
+    hook: &mut PlanHook<'_>,
+    eval: Evaluation,
+    walk_diags: Diagnostics,
+) -> Planned {
     let mut diags = loaded.warnings.clone();
     diags.extend(walk_diags);
     diags.extend(std::mem::take(&mut hook.diags));
@@ -374,7 +505,7 @@ pub fn plan(_ws: &Workspace, loaded: &Loaded, state: &State, world: &mut World, 
     let declared: HashSet<(&str, &str, &str, &str)> =
         changes.iter().map(|c| (c.ty.as_str(), c.name.as_str(), c.module_address.as_str(), c.mode.as_str())).collect();
     let mut deletions = Vec::new();
-    for (addr, inst) in &prior {
+    for (addr, inst) in prior {
         if inst.mode == "data" {
             continue;
         }
@@ -443,11 +574,7 @@ pub fn plan(_ws: &Workspace, loaded: &Loaded, state: &State, world: &mut World, 
         refresh: opts.refresh,
         variables: loaded.vars.values.clone(),
     };
-    let mut planned = Planned { plan, eval, diags, prior, predicted: None };
-    if opts.predict && !opts.destroy && !planned.diags.has_errors() && planned.plan.has_changes() {
-        predict(opts.commit, loaded, state, world, &mut planned, &mut schedule);
-    }
-    planned
+    Planned { plan, eval, diags, prior: BTreeMap::new(), predicted: None }
 }
 
 /// `--target`: keep changes of the targeted instances (a resource address targets all of its
@@ -502,32 +629,36 @@ fn restrict_to_targets(
     }
 }
 
-/// Runs the plan against copies of the state and world; every refusal becomes an error at the
-/// offending attribute, with the AWS code, before anything is changed. The simulation is
-/// deterministic, so what the copy refuses, the real apply would refuse. For `apply` the
-/// result is kept in [`Planned::predicted`] for [`crate::commit`] when nothing was refused.
-fn predict(
+/// Runs the plan against copies of the state and world. The simulation is deterministic, so
+/// what the copy refuses, the real apply would refuse.
+fn run_prediction(
     commit: bool,
     loaded: &Loaded,
-    state: &State,
-    world: &World,
-    planned: &mut Planned,
-    schedule: &mut Option<plcli_graph::Schedule>,
-) {
-    let mut st = state.clone();
-    let mut w = world.clone();
+    mut st: State,
+    mut w: World,
+    changes: crate::apply::Changes<'_>,
+    prior: &BTreeMap<String, InstanceState>,
+    schedule: Option<&plcli_graph::Schedule>,
+) -> crate::apply::Predicted {
     let mut log = Vec::new();
     let durability = if commit { crate::apply::Durability::Deferred } else { crate::apply::Durability::InMemory };
-    let mut report = crate::apply::apply_inner(durability, loaded, &mut st, &mut w, &planned.plan, &planned.prior, schedule, &mut |line| {
+    let report = crate::apply::apply_inner(durability, loaded, &mut st, &mut w, changes, prior, schedule, &mut |line| {
         if commit {
             log.push(line.to_string());
         }
     });
-    let failures = std::mem::take(&mut report.failures);
+    crate::apply::Predicted { state: st, world: w, report, log }
+}
+
+/// Every refusal of the prediction becomes an error at the offending attribute, with the AWS
+/// code, before anything is changed. For `apply` the prediction is kept in
+/// [`Planned::predicted`] for [`crate::commit`] when nothing was refused.
+fn absorb_prediction(loaded: &Loaded, planned: &mut Planned, mut predicted: crate::apply::Predicted) {
+    let failures = std::mem::take(&mut predicted.report.failures);
     // Kept even when only planning: the caller may carry it out, or simply let it go with the
     // rest of the plan.
     if failures.is_empty() {
-        planned.predicted = Some(crate::apply::Predicted { state: st, world: w, report, log });
+        planned.predicted = Some(predicted);
     }
     for f in failures {
         let record = planned.eval.instances.iter().find(|r| r.address == f.address);

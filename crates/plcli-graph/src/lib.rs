@@ -22,6 +22,6 @@ mod walk;
 pub use body::{eval_body, BodyMode};
 pub use providers::{caller_for, default_caller, simulation, Caller, SimAccount, Simulation};
 pub use walk::{
-    type_rank, walk, walk_scheduled, DefaultHook, Evaluation, InstanceHook, InstanceKey, InstanceRecord, ModInst, PlcliAttr, PlcliValue,
-    Schedule, WalkContext, WalkMode, WalkOptions,
+    type_rank, walk, walk_scheduled, walk_with, DefaultHook, Evaluation, InstanceHook, InstanceKey, InstanceRecord, ModInst, PlcliAttr,
+    PlcliValue, Schedule, WalkContext, WalkMode, WalkOptions,
 };

@@ -106,6 +106,12 @@ pub trait InstanceHook {
     fn keep_instances(&self) -> bool {
         true
     }
+
+    /// Whether the walk should stop before its next node (a walk whose result is no longer
+    /// wanted).
+    fn stop(&self) -> bool {
+        false
+    }
 }
 
 /// What the walk knows when it reaches an instance: the callers (provider configurations)
@@ -323,6 +329,8 @@ pub struct Schedule {
     graph: DiGraph<NodeKey, ()>,
     order: Vec<NodeIndex>,
     mode: WalkMode,
+    /// What building the graph reported, until a walk takes it.
+    diags: Diagnostics,
 }
 
 /// [`walk`], taking the graph and order from `schedule` when it holds them (for the same mode),
@@ -333,41 +341,52 @@ pub fn walk_scheduled(
     hook: &mut dyn InstanceHook,
     schedule: &mut Option<Schedule>,
 ) -> (Evaluation, Diagnostics) {
-    let mut modules = HashMap::default();
-    root.walk(&mut |m| {
-        modules.insert(m.path.clone(), m);
-    });
-    let mut w = Walker {
-        mode: opts.mode,
-        root_dir: opts.root_dir.clone(),
-        vars: opts.vars,
-        modules,
-        frames: HashMap::default(),
-        instances_of: HashMap::default(),
-        call_exp: HashMap::default(),
-        child_each: HashMap::default(),
-        res_deps: HashMap::default(),
-        ctx: WalkContext::default(),
-        root,
-        diags: Diagnostics::new(),
-        out: Evaluation::default(),
-    };
-    w.frames.insert(Vec::new(), Frame::default());
-    w.instances_of.insert(Vec::new(), vec![Vec::new()]);
-    let sched = match schedule.take().filter(|s| s.mode == opts.mode) {
+    let mut sched = match schedule.take().filter(|s| s.mode == opts.mode) {
         Some(s) => s,
-        None => {
-            let (graph, spans) = w.build_graph();
-            if w.report_cycles(&graph, &spans) {
-                let diags = std::mem::take(&mut w.diags);
-                return (w.out, diags);
-            }
-            let order = topological_order(&graph);
-            Schedule { graph, order, mode: opts.mode }
-        }
+        None => match Schedule::build(root, opts) {
+            Ok(s) => s,
+            Err(diags) => return (Evaluation::default(), diags),
+        },
     };
+    let (eval, diags) = walk_with(root, opts, hook, &sched);
+    // What building the graph found belongs to the first walk that used it.
+    let mut all = sched.take_diags();
+    all.extend(diags);
+    *schedule = Some(sched);
+    (eval, all)
+}
+
+impl Schedule {
+    /// Builds the dependency graph of `root` and the order to walk it in. A dependency cycle
+    /// is an error (the diagnostics say where); anything else building reports is kept for
+    /// the first walk that uses the schedule.
+    pub fn build(root: &Module, opts: &WalkOptions<'_>) -> Result<Schedule, Diagnostics> {
+        let mut w = Walker::new(root, opts);
+        let (graph, spans) = w.build_graph();
+        if w.report_cycles(&graph, &spans) {
+            return Err(std::mem::take(&mut w.diags));
+        }
+        let order = topological_order(&graph);
+        Ok(Schedule { graph, order, mode: opts.mode, diags: std::mem::take(&mut w.diags) })
+    }
+
+    /// What building the graph reported (unresolvable references and the like: a walk of
+    /// this schedule does not report them again); empty after the first call.
+    pub fn take_diags(&mut self) -> Diagnostics {
+        std::mem::take(&mut self.diags)
+    }
+}
+
+/// Walks `root` in `sched`'s order (built by [`Schedule::build`] for the same configuration).
+/// Walks of one schedule may run at the same time on different threads. The diagnostics are
+/// the walk's own, not those of building the schedule.
+pub fn walk_with(root: &Module, opts: &WalkOptions<'_>, hook: &mut dyn InstanceHook, sched: &Schedule) -> (Evaluation, Diagnostics) {
+    let mut w = Walker::new(root, opts);
     let (graph, order) = (&sched.graph, &sched.order);
     for &idx in order {
+        if hook.stop() {
+            break;
+        }
         let key = graph[idx].clone();
         // The resources this node depends on, directly or through variables, locals, module
         // calls and outputs (not through other resources): what state records and apply
@@ -388,8 +407,34 @@ pub fn walk_scheduled(
     w.out.callers = std::mem::take(&mut w.ctx.callers);
     w.out.simulation = std::mem::take(&mut w.ctx.simulation);
     let diags = std::mem::take(&mut w.diags);
-    *schedule = Some(sched);
     (w.out, diags)
+}
+
+impl<'a> Walker<'a> {
+    fn new(root: &'a Module, opts: &WalkOptions<'a>) -> Walker<'a> {
+        let mut modules = HashMap::default();
+        root.walk(&mut |m| {
+            modules.insert(m.path.clone(), m);
+        });
+        let mut w = Walker {
+            mode: opts.mode,
+            root_dir: opts.root_dir.clone(),
+            vars: opts.vars,
+            modules,
+            frames: HashMap::default(),
+            instances_of: HashMap::default(),
+            call_exp: HashMap::default(),
+            child_each: HashMap::default(),
+            res_deps: HashMap::default(),
+            ctx: WalkContext::default(),
+            root,
+            diags: Diagnostics::new(),
+            out: Evaluation::default(),
+        };
+        w.frames.insert(Vec::new(), Frame::default());
+        w.instances_of.insert(Vec::new(), vec![Vec::new()]);
+        w
+    }
 }
 
 /// Kahn's algorithm, taking ready nodes by (rank, address) so that the order, and so the IDs
