@@ -111,28 +111,45 @@ pub(crate) struct Session {
 
 pub(crate) fn open(global: &GlobalArgs, lock_timeout: Duration, operation: &str, write_world: bool, ui: &Ui) -> Result<Session, u8> {
     let ws = workspace(global, lock_timeout);
-    let loaded = match ws.load(true) {
+    // The configuration and the files are independent: load one while reading the others
+    // (under the lock). An invalid configuration is reported first, as before anything else.
+    let (loaded, files) = std::thread::scope(|s| {
+        let loading = s.spawn(|| ws.load(true));
+        let files = open_files(&ws, operation, write_world);
+        let loaded = loading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (loaded, files)
+    });
+    let loaded = match loaded {
         Ok(l) => l,
         Err((sources, diags)) => return Err(fail(ui, &diags, &sources)),
     };
     let empty = SourceMap::new();
+    let (locks, state, world) = files.map_err(|d| fail(ui, &d.into(), &empty))?;
+    Ok(Session { ws, loaded: ManuallyDrop::new(loaded), state: ManuallyDrop::new(state), world: ManuallyDrop::new(world), _locks: locks })
+}
+
+/// Locks the state (and world), recovers an interrupted apply, and reads both.
+fn open_files(
+    ws: &Workspace,
+    operation: &str,
+    write_world: bool,
+) -> Result<(Vec<plcli_state::Lock>, plcli_state::State, plcli_sim::World), plcli_engine::WorkspaceError> {
     let journal = ws.journal_path().exists();
-    let locks = ws.lock(operation, write_world || journal).map_err(|e| fail(ui, &e.into(), &empty))?;
+    let locks = ws.lock(operation, write_world || journal)?;
     if journal {
-        match ws.recover() {
-            Ok(plcli_engine::Recovery::Replayed) => {
+        match ws.recover()? {
+            plcli_engine::Recovery::Replayed => {
                 eprintln!("plcli: finished recording an apply that was interrupted (journal {} replayed)", ws.journal_path().display())
             }
-            Ok(plcli_engine::Recovery::Discarded) => eprintln!(
+            plcli_engine::Recovery::Discarded => eprintln!(
                 "plcli: an apply was interrupted before it took effect; nothing of it was applied (journal {} removed)",
                 ws.journal_path().display()
             ),
-            Ok(plcli_engine::Recovery::Nothing) => {}
-            Err(e) => return Err(fail(ui, &e.into(), &empty)),
+            plcli_engine::Recovery::Nothing => {}
         }
     }
-    let (state, world) = ws.read_state_and_world().map_err(|e| fail(ui, &e.into(), &empty))?;
-    Ok(Session { ws, loaded: ManuallyDrop::new(loaded), state: ManuallyDrop::new(state), world: ManuallyDrop::new(world), _locks: locks })
+    let (state, world) = ws.read_state_and_world()?;
+    Ok((locks, state, world))
 }
 
 /// A plan, never freed (see [`Session`]).

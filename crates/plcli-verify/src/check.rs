@@ -188,7 +188,7 @@ pub struct PathResult {
 }
 
 /// Cloud ID (or address) → (config address, file, line) of the resource that manages it.
-pub type Locate<'a> = dyn Fn(&str) -> Option<(String, String, usize)> + 'a;
+pub type Locate<'a> = dyn Fn(&str) -> Option<(String, String, usize)> + Sync + 'a;
 
 /// What a path check needs besides the world.
 pub struct Context<'a> {
