@@ -276,6 +276,11 @@ fn execute(s: &mut Session, mut planned: ManuallyDrop<Planned>, ui: &Ui, destroy
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
+    report_apply(s, report, ui, destroy)
+}
+
+/// Prints what an apply did, and its exit code.
+fn report_apply(s: &Session, report: plcli_engine::ApplyReport, ui: &Ui, destroy: bool) -> u8 {
     ui.print_diagnostics(&report.diags.clone().sorted(), &s.loaded.sources);
     if report.diags.has_errors() {
         println!(
@@ -314,6 +319,27 @@ pub fn run_apply(global: &GlobalArgs, args: &ApplyArgs, ui: &Ui) -> u8 {
     ui.print_diagnostics(&planned.diags.clone().sorted(), &s.loaded.sources);
     if planned.diags.has_errors() {
         return 1;
+    }
+    let mut planned = planned;
+    if !from_file && args.auto_approve && planned.predicted.is_some() {
+        // Nothing to ask: the new world and state are written while the plan and the
+        // prediction's progress lines are printed.
+        let Some(mut predicted) = planned.predicted.take() else { return 1 };
+        let log = std::mem::take(&mut predicted.log);
+        let ws = &s.ws;
+        let temps = std::thread::scope(|sc| {
+            let writing = sc.spawn(|| plcli_engine::prepare_commit(ws, &mut predicted));
+            print_plan(&planned.plan);
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            let _ = writeln!(out);
+            for line in &log {
+                let _ = writeln!(out, "{line}");
+            }
+            let _ = out.flush();
+            writing.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        });
+        let report = plcli_engine::finish_commit(&s.ws, &mut s.state, &mut s.world, predicted, temps);
+        return report_apply(&s, report, ui, false);
     }
     if !from_file {
         print_plan(&planned.plan);

@@ -532,10 +532,32 @@ pub struct Predicted {
 /// naming them goes to the journal (from then on a crash is finished by the next command),
 /// and they are renamed into place. Killed at any point, the root has either none of the
 /// apply or all of it.
-pub fn commit(ws: &Workspace, state: &mut State, world: &mut World, predicted: Predicted) -> ApplyReport {
-    let Predicted { state: mut new_state, world: new_world, mut report, log: _ } = predicted;
-    new_state.serial += 1;
-    let (world_tmp, state_tmp) = match ws.write_temps(&new_state, &new_world) {
+pub fn commit(ws: &Workspace, state: &mut State, world: &mut World, mut predicted: Predicted) -> ApplyReport {
+    let temps = prepare_commit(ws, &mut predicted);
+    finish_commit(ws, state, world, predicted, temps)
+}
+
+/// The first half of [`commit`], which changes nothing the root's readers see: the new world
+/// and state (serial + 1) are written to temporary files beside the real ones. It may run
+/// while the plan and the progress lines are printed.
+pub fn prepare_commit(
+    ws: &Workspace,
+    predicted: &mut Predicted,
+) -> Result<(std::path::PathBuf, std::path::PathBuf), crate::WorkspaceError> {
+    predicted.state.serial += 1;
+    ws.write_temps(&predicted.state, &predicted.world)
+}
+
+/// The second half of [`commit`]: the commit record, then the renames.
+pub fn finish_commit(
+    ws: &Workspace,
+    state: &mut State,
+    world: &mut World,
+    predicted: Predicted,
+    temps: Result<(std::path::PathBuf, std::path::PathBuf), crate::WorkspaceError>,
+) -> ApplyReport {
+    let Predicted { state: new_state, world: new_world, mut report, log: _ } = predicted;
+    let (world_tmp, state_tmp) = match temps {
         Ok(t) => t,
         Err(e) => {
             report.diags.push(e.0.with_help("nothing was applied"));

@@ -18,7 +18,7 @@ mod apply;
 mod plan;
 mod workspace;
 
-pub use apply::{apply, apply_in_memory, commit, ApplyReport, Failure, Predicted};
+pub use apply::{apply, apply_in_memory, commit, finish_commit, prepare_commit, ApplyReport, Failure, Predicted};
 pub use plan::{plan, PlanOptions, Planned};
 pub use workspace::{Loaded, Recovery, Workspace, WorkspaceError};
 

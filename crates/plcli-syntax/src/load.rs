@@ -149,7 +149,11 @@ pub(crate) fn parse_body(file: FileId, text: &str, diags: &mut Diagnostics) -> O
         );
         return None;
     }
-    match hcl_edit::parser::parse_body(text) {
+    let parsed = match parse_in_parts(text) {
+        Some(body) => Ok(body),
+        None => hcl_edit::parser::parse_body(text),
+    };
+    match parsed {
         Ok(body) => {
             check_redefined_blocks(file, &body, diags);
             Some(body)
@@ -159,6 +163,68 @@ pub(crate) fn parse_body(file: FileId, text: &str, diags: &mut Diagnostics) -> O
             None
         }
     }
+}
+
+/// Below this size a file is parsed in one piece.
+const PARTS_MIN_BYTES: usize = 1 << 20;
+
+/// Parses a large file in parts, one per core, cut between top-level blocks (after a line that
+/// is just `}`). Each part after the first is parsed behind as many spaces as the text before
+/// it, so that every span is the whole file's. `None` when the file is small, on one core, or
+/// when a part does not parse: a cut inside a heredoc or a comment leaves the part before it
+/// unterminated, and the whole file is then parsed in one piece (which also gives the exact
+/// syntax error).
+fn parse_in_parts(text: &str) -> Option<Body> {
+    use hcl_edit::Decorate as _;
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).min(4);
+    if threads < 2 || text.len() < PARTS_MIN_BYTES {
+        return None;
+    }
+    let mut cuts = vec![0];
+    for k in 1..threads {
+        let from = (text.len() * k / threads).max(*cuts.last()?);
+        let Some(at) = text[from..].find("\n}\n") else { break };
+        let cut = from + at + 3;
+        if cut < text.len() {
+            cuts.push(cut);
+        }
+    }
+    cuts.push(text.len());
+    cuts.dedup();
+    if cuts.len() < 3 {
+        return None;
+    }
+    let parts: Vec<Option<Body>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = cuts
+            .windows(2)
+            .map(|w| {
+                let (start, end) = (w[0], w[1]);
+                scope.spawn(move || {
+                    if start == 0 {
+                        return hcl_edit::parser::parse_body(&text[..end]).ok();
+                    }
+                    let mut padded = String::with_capacity(end);
+                    padded.extend(std::iter::repeat_n(' ', start));
+                    padded.push_str(&text[start..end]);
+                    let mut body = hcl_edit::parser::parse_body(&padded).ok()?;
+                    // The padding ended up in the first structure's leading whitespace.
+                    if let Some(mut first) = body.iter_mut().next() {
+                        first.decor_mut().set_prefix("");
+                    }
+                    Some(body)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().ok().flatten()).collect()
+    });
+    let mut parts = parts.into_iter();
+    let mut body = parts.next()??;
+    for part in parts {
+        for structure in part? {
+            body.push(structure);
+        }
+    }
+    Some(body)
 }
 
 fn syntax_diagnostic(file: FileId, text: &str, err: &hcl_edit::parser::Error) -> Diagnostic {
@@ -378,6 +444,64 @@ fn line_col_to_offset(text: &str, line: usize, column: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every structure, nested attribute and expression with its span, as text.
+    fn outline(body: &Body) -> Vec<String> {
+        fn walk(body: &Body, out: &mut Vec<String>) {
+            for s in body.iter() {
+                match s {
+                    Structure::Attribute(a) => out.push(format!("{}={:?}:{}", a.key.as_str(), a.value.span(), a.value.to_string().trim())),
+                    Structure::Block(b) => {
+                        out.push(format!("{}{:?}@{:?}", b.ident.as_str(), b.labels, b.span()));
+                        walk(&b.body, out);
+                    }
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(body, &mut out);
+        out
+    }
+
+    fn big_file(blocks: usize, extra: &str) -> String {
+        let mut text = String::from("# generated\n\n");
+        for i in 0..blocks {
+            text.push_str(&format!(
+                "resource \"aws_vpc\" \"v{i}\" {{\n  cidr_block = \"10.0.0.0/16\"\n  tags = {{\n    Name = \"v${{{i} + 1}}\"\n  }}\n}}\n\n"
+            ));
+            if i == blocks / 2 {
+                text.push_str(extra);
+            }
+        }
+        text
+    }
+
+    #[test]
+    fn a_large_file_parsed_in_parts_is_the_file_parsed_whole() {
+        let text = big_file(20_000, "");
+        assert!(text.len() > PARTS_MIN_BYTES);
+        let whole = hcl_edit::parser::parse_body(&text).unwrap();
+        // On a single core there are no parts.
+        if let Some(parts) = parse_in_parts(&text) {
+            assert_eq!(outline(&parts), outline(&whole));
+        }
+    }
+
+    #[test]
+    fn a_cut_inside_a_heredoc_or_comment_falls_back_to_the_whole_file() {
+        // Lines that are just `}` inside a heredoc and a block comment, all through the file.
+        let mut text = String::new();
+        for i in 0..15_000 {
+            text.push_str(&format!("locals {{\n  doc{i} = <<EOT\n{{\n}}\nEOT\n}}\n/*\n}}\n*/\nresource \"aws_vpc\" \"v{i}\" {{\n  cidr_block = \"10.0.0.0/16\"\n}}\n"));
+        }
+        assert!(text.len() > PARTS_MIN_BYTES);
+        let whole = hcl_edit::parser::parse_body(&text).unwrap();
+        let (mut sources, mut diags) = (SourceMap::new(), Diagnostics::new());
+        let file = sources.add("main.tf", Path::new("main.tf"), text.as_str());
+        let parsed = parse_body(file, &text, &mut diags).unwrap();
+        assert!(diags.is_empty());
+        assert_eq!(outline(&parsed), outline(&whole));
+    }
 
     fn parse(text: &str) -> (SourceMap, Diagnostics) {
         let mut sources = SourceMap::new();
