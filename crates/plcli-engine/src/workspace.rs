@@ -198,7 +198,9 @@ impl Workspace {
                     w.write_all(b"\n")
                 })
             });
-            (w.join(), state.save_temp(&self.state_path))
+            // The state first: joining first would write the two one after the other.
+            let s = state.save_temp(&self.state_path);
+            (w.join(), s)
         });
         // Nothing is left behind when the pair cannot be written.
         match (w, s) {
