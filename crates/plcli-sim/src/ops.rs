@@ -137,6 +137,14 @@ fn vpce_zone(region: &str) -> &'static str {
 
 /// The world key of an object: its ID, except for resources whose provider ID is another
 /// object's (a private DNS verification is identified by its service's ID).
+/// An object's attributes as a shared map (a reference count, not a copy).
+fn shared_attrs(attrs: &Value) -> plcli_lang::ValueMap {
+    match attrs {
+        Value::Object(m) | Value::Map(m) => m.clone(),
+        _ => plcli_lang::ValueMap::default(),
+    }
+}
+
 pub fn object_key(ty: &str, id: &str) -> String {
     match ty {
         "aws_vpc_endpoint_service_private_dns_verification" => format!("{id}#private-dns-verification"),
@@ -489,9 +497,10 @@ impl World {
         Ok(id)
     }
 
-    fn vpc_of_caller(&self, caller: &Caller, vpc_id: &str) -> R<Attrs> {
+    /// The caller's VPC's attributes (shared, not copied).
+    fn vpc_of_caller(&self, caller: &Caller, vpc_id: &str) -> R<plcli_lang::ValueMap> {
         match self.obj(vpc_id, &["aws_vpc"]) {
-            Some(o) if o.account == caller.account && o.region == caller.region => Ok(o.attrs.as_map().cloned().unwrap_or_default()),
+            Some(o) if o.account == caller.account && o.region == caller.region => Ok(shared_attrs(&o.attrs)),
             _ => Err(ApiError::new("InvalidVpcID.NotFound", format!("The vpc ID '{vpc_id}' does not exist"))),
         }
     }
@@ -687,9 +696,10 @@ impl World {
         str_of(&self.attrs_of(vpc_id), "default_security_group_id").map(str::to_string)
     }
 
-    fn subnet_of_caller(&self, caller: &Caller, id: &str) -> R<Attrs> {
+    /// The caller's subnet's attributes (shared, not copied).
+    fn subnet_of_caller(&self, caller: &Caller, id: &str) -> R<plcli_lang::ValueMap> {
         match self.obj(id, &["aws_subnet"]) {
-            Some(o) if o.account == caller.account && o.region == caller.region => Ok(o.attrs.as_map().cloned().unwrap_or_default()),
+            Some(o) if o.account == caller.account && o.region == caller.region => Ok(shared_attrs(&o.attrs)),
             _ => Err(ApiError::new("InvalidSubnetID.NotFound", format!("The subnet ID '{id}' does not exist"))),
         }
     }

@@ -157,8 +157,31 @@ impl Refs {
     }
 }
 
+/// The position of `name` in [`REFERENCE_ATTRS`] (a `match`: this runs for every attribute of
+/// every object put).
 fn attr_position(name: &str) -> Option<usize> {
-    REFERENCE_ATTRS.iter().position(|a| *a == name)
+    let pos = match name {
+        "vpc_id" => 0,
+        "subnet_id" => 1,
+        "subnet_ids" => 2,
+        "vpc_endpoint_service_id" => 3,
+        "vpc_endpoint_id" => 4,
+        "load_balancer_arn" => 5,
+        "target_group_arn" => 6,
+        "zone_id" => 7,
+        "security_group_id" => 8,
+        "security_group_ids" => 9,
+        "vpc_security_group_ids" => 10,
+        "network_load_balancer_arns" => 11,
+        "service_name" => 12,
+        "target_id" => 13,
+        "name" => 14,
+        "private_dns_name" => 15,
+        "principal_arn" => 16,
+        _ => return None,
+    };
+    debug_assert_eq!(REFERENCE_ATTRS[pos], name);
+    Some(pos)
 }
 
 /// The simulated region(s): every account's objects by cloud ID.
@@ -183,11 +206,37 @@ impl Default for World {
     }
 }
 
-fn ref_values(attrs: &Value, name: &str) -> Vec<String> {
-    match attrs.get_attr(name) {
-        Some(Value::String(s)) => vec![s.to_string()],
-        Some(v) => v.as_seq().map(|s| s.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default(),
-        None => Vec::new(),
+/// The reference attributes an object holds, as (position in [`REFERENCE_ATTRS`], value), in
+/// attribute order: one pass over its attributes.
+fn ref_entries(attrs: &Value) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let Some(m) = attrs.as_map() else { return out };
+    for (k, v) in m {
+        let Some(pos) = attr_position(k) else { continue };
+        match v {
+            Value::String(s) => out.push((pos, s.as_str())),
+            v => out.extend(v.as_seq().into_iter().flatten().filter_map(Value::as_str).map(|s| (pos, s))),
+        }
+    }
+    out
+}
+
+fn index_entries(index: &mut RefIndex, ty: &str, id: &str, entries: &[(usize, &str)]) {
+    for &(pos, v) in entries {
+        match index[pos].get_mut(v) {
+            Some(r) => r.insert(ty, id),
+            None => {
+                index[pos].insert(v.to_string(), Refs::One(ty.to_string(), id.to_string()));
+            }
+        }
+    }
+}
+
+fn unindex_entries(index: &mut RefIndex, ty: &str, id: &str, entries: &[(usize, &str)]) {
+    for &(pos, v) in entries {
+        if index[pos].get_mut(v).is_some_and(|r| r.remove(ty, id)) {
+            index[pos].remove(v);
+        }
     }
 }
 
@@ -203,39 +252,31 @@ impl World {
         }
     }
 
-    /// Inserts or replaces an object, keeping the reference index current.
+    /// Inserts or replaces an object, keeping the reference index current (untouched when the
+    /// object's references did not change, as when only its state did).
     pub fn put(&mut self, id: &str, obj: Object) {
         self.touched.insert(id.to_string());
-        self.unindex(id);
-        for (pos, name) in REFERENCE_ATTRS.iter().enumerate() {
-            for v in ref_values(&obj.attrs, name) {
-                match self.index[pos].entry(v) {
-                    std::collections::hash_map::Entry::Vacant(e) => {
-                        e.insert(Refs::One(obj.ty.clone(), id.to_string()));
-                    }
-                    std::collections::hash_map::Entry::Occupied(mut e) => e.get_mut().insert(&obj.ty, id),
+        let new = ref_entries(&obj.attrs);
+        match self.objects.get(id) {
+            Some(old) => {
+                let before = ref_entries(&old.attrs);
+                if old.ty != obj.ty || before != new {
+                    unindex_entries(&mut self.index, &old.ty, id, &before);
+                    index_entries(&mut self.index, &obj.ty, id, &new);
                 }
             }
+            None => index_entries(&mut self.index, &obj.ty, id, &new),
         }
+        drop(new);
         self.objects.insert(id.to_string(), obj);
     }
 
     /// Removes an object.
     pub fn remove(&mut self, id: &str) -> Option<Object> {
         self.touched.insert(id.to_string());
-        self.unindex(id);
-        self.objects.remove(id)
-    }
-
-    fn unindex(&mut self, id: &str) {
-        let Some(old) = self.objects.get(id) else { return };
-        for (pos, name) in REFERENCE_ATTRS.iter().enumerate() {
-            for v in ref_values(&old.attrs, name) {
-                if self.index[pos].get_mut(&v).is_some_and(|r| r.remove(&old.ty, id)) {
-                    self.index[pos].remove(&v);
-                }
-            }
-        }
+        let old = self.objects.remove(id)?;
+        unindex_entries(&mut self.index, &old.ty, id, &ref_entries(&old.attrs));
+        Some(old)
     }
 
     fn refs(&self, attr: &str, value: &str) -> Option<&Refs> {
