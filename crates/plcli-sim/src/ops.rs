@@ -218,8 +218,9 @@ impl World {
         self.objects.get(id).filter(|o| ty.contains(&o.ty.as_str()))
     }
 
-    fn attrs_of(&self, id: &str) -> Attrs {
-        self.objects.get(id).and_then(|o| o.attrs.as_map().cloned()).unwrap_or_default()
+    /// An object's attributes, shared (empty when it is gone).
+    fn attrs_of(&self, id: &str) -> plcli_lang::ValueMap {
+        self.objects.get(id).map(|o| shared_attrs(&o.attrs)).unwrap_or_default()
     }
 
     // ------------------------------------------------------------------ generic entry points
@@ -342,7 +343,7 @@ impl World {
                 }
             }
             "aws_vpc_endpoint" => {
-                for eni in strs_of(&obj.attrs.as_map().cloned().unwrap_or_default(), "network_interface_ids") {
+                for eni in strs_of(&shared_attrs(&obj.attrs), "network_interface_ids") {
                     self.remove(&eni);
                 }
                 if let Some(svc) = obj.internal.get("service_id").and_then(|v| v.as_str().map(str::to_string)) {
@@ -357,7 +358,7 @@ impl World {
             }
             "aws_vpc_endpoint_connection_accepter" => {
                 // Deleting the accepter rejects the connection (the provider's behaviour).
-                let a = obj.attrs.as_map().cloned().unwrap_or_default();
+                let a = shared_attrs(&obj.attrs);
                 if let (Some(svc), Some(vpce)) = (str_of(&a, "vpc_endpoint_service_id"), str_of(&a, "vpc_endpoint_id")) {
                     let (svc, vpce) = (svc.to_string(), vpce.to_string());
                     let _ = self.set_connection_state(caller, &svc, &vpce, "rejected");
@@ -942,7 +943,7 @@ impl World {
     fn create_listener(&mut self, caller: &Caller, a: &mut Attrs) -> R<String> {
         let lb = str_of(a, "load_balancer_arn").unwrap_or("").to_string();
         let lb_attrs = match self.obj(&lb, &["aws_lb", "aws_alb"]) {
-            Some(o) if o.account == caller.account => o.attrs.as_map().cloned().unwrap_or_default(),
+            Some(o) if o.account == caller.account => shared_attrs(&o.attrs),
             _ => return Err(ApiError::new("LoadBalancerNotFound", format!("One or more load balancers not found: '{lb}'"))),
         };
         let port = a.get("port").and_then(Value::as_number).unwrap_or(0.0);
@@ -1017,8 +1018,8 @@ impl World {
         for lb in &lbs {
             match self.obj(lb, &["aws_lb", "aws_alb"]) {
                 Some(o)
-                    if o.account == caller.account
-                        && str_of(&o.attrs.as_map().cloned().unwrap_or_default(), "load_balancer_type") == Some("network") => {}
+                    if o.account == caller.account && o.attrs.get_attr("load_balancer_type").and_then(Value::as_str) == Some("network") => {
+                }
                 Some(_) => return Err(ApiError::new("InvalidParameter", format!("Load balancer {lb} is not a Network Load Balancer"))),
                 None => {
                     return Err(ApiError::new(
@@ -1121,9 +1122,9 @@ impl World {
         Ok(())
     }
 
-    fn own_service(&self, caller: &Caller, id: &str) -> R<Attrs> {
+    fn own_service(&self, caller: &Caller, id: &str) -> R<plcli_lang::ValueMap> {
         match self.obj(id, &["aws_vpc_endpoint_service"]) {
-            Some(o) if o.account == caller.account && o.region == caller.region => Ok(o.attrs.as_map().cloned().unwrap_or_default()),
+            Some(o) if o.account == caller.account && o.region == caller.region => Ok(shared_attrs(&o.attrs)),
             _ => Err(ApiError::new("InvalidVpcEndpointServiceId.NotFound", format!("The Vpc Endpoint Service Id '{id}' does not exist"))),
         }
     }
@@ -1279,8 +1280,10 @@ impl World {
             return Ok(id);
         }
         let svc = self.service_by_name(caller, &service_name)?;
-        let svc_obj = self.objects[&svc].clone();
-        let svc_attrs = svc_obj.attrs.as_map().cloned().unwrap_or_default();
+        let (svc_account, svc_attrs) = {
+            let o = &self.objects[&svc];
+            (o.account.clone(), shared_attrs(&o.attrs))
+        };
         let svc_az_ids = self.service_az_ids(&strs_of(&svc_attrs, "network_load_balancer_arns"));
         let subnets = strs_of(a, "subnet_ids");
         let mut by_az: BTreeMap<String, String> = BTreeMap::new();
@@ -1361,7 +1364,7 @@ impl World {
         if private_dns {
             dns.push(entry(svc_dns.clone()));
         }
-        let same_account = svc_obj.account == caller.account;
+        let same_account = svc_account == caller.account;
         let needs_acceptance = bool_of(&svc_attrs, "acceptance_required").unwrap_or(true);
         let auto_accept = bool_of(a, "auto_accept").unwrap_or(false) && same_account;
         let state = if needs_acceptance && !auto_accept { "pendingAcceptance" } else { "available" };
@@ -1570,7 +1573,7 @@ impl World {
             if o.ty != "aws_route53_record" {
                 continue;
             }
-            let a = o.attrs.as_map().cloned().unwrap_or_default();
+            let a = shared_attrs(&o.attrs);
             if str_of(&a, "type") != Some("TXT") {
                 continue;
             }
@@ -1680,9 +1683,7 @@ impl World {
     fn create_record(&mut self, caller: &Caller, a: &mut Attrs) -> R<String> {
         let zone = str_of(a, "zone_id").unwrap_or("").to_string();
         let zone_name = match self.obj(&zone, &["aws_route53_zone"]) {
-            Some(z) if z.account == caller.account => {
-                str_of(&z.attrs.as_map().cloned().unwrap_or_default(), "name").unwrap_or("").to_string()
-            }
+            Some(z) if z.account == caller.account => z.attrs.get_attr("name").and_then(Value::as_str).unwrap_or("").to_string(),
             _ => return Err(ApiError::new("NoSuchHostedZone", format!("No hosted zone found with ID: {zone}"))),
         };
         let name = str_of(a, "name").unwrap_or("").trim_end_matches('.').to_lowercase();
