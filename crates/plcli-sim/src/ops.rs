@@ -1553,7 +1553,7 @@ impl World {
         if let Some(obj) = self.objects.get(service_id).cloned() {
             let mut internal = obj.internal.clone();
             internal.insert("dns_state".into(), s(state));
-            self.put(service_id, Object { attrs: Value::Object(a.into()), internal, ..obj });
+            self.put(service_id, Object { attrs: Value::Object(a), internal, ..obj });
         }
         Ok(state.to_string())
     }
