@@ -459,7 +459,9 @@ fn decode_plcli(module: &mut Module, file: FileId, block: Block, diags: &mut Dia
 /// Moves the named attributes out of a body.
 fn take_attrs(body: Body, names: &[&str]) -> (Body, BTreeMap<String, Attribute>) {
     let mut taken = BTreeMap::new();
-    let mut rest = Body::new();
+    // Exactly as large as needed: a body's structures are some 300 bytes each, and a
+    // growing vector would leave room for up to as many again in every resource.
+    let mut rest = Body::with_capacity(body.len());
     for s in body.into_iter() {
         match s {
             Structure::Attribute(a) if names.contains(&a.key.as_str()) => {
