@@ -84,13 +84,14 @@ pub fn run(global: &GlobalArgs, args: &VerifyArgs, ui: &Ui) -> u8 {
     let Planned { eval, .. } = &*planned;
     // Cloud ID ↔ address, and where each resource is declared (borrowed: one entry per
     // instance, tens of thousands of them).
-    let mut id_to_addr: HashMap<&str, &str> = HashMap::new();
+    let mut id_to_addr: HashMap<&str, &str> = HashMap::with_capacity(s.state.instances.len());
+    let mut addr_to_id: HashMap<&str, &str> = HashMap::with_capacity(s.state.instances.len());
     for (addr, inst) in &s.state.instances {
         if let Some(id) = inst.id() {
             id_to_addr.entry(id).or_insert(addr.as_str());
+            addr_to_id.insert(addr.as_str(), id);
         }
     }
-    let addr_to_id: HashMap<&str, &str> = s.state.instances.iter().filter_map(|(a, i)| i.id().map(|id| (a.as_str(), id))).collect();
     let mut decl: HashMap<&str, (&str, usize)> = HashMap::new();
     for r in &eval.instances {
         let loc = s.loaded.sources.try_get(r.span.file).map(|f| (f.name.as_str(), f.pos(r.span.start).line)).unwrap_or_default();
