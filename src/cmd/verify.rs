@@ -64,7 +64,8 @@ pub fn run(global: &GlobalArgs, args: &VerifyArgs, ui: &Ui) -> u8 {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let mut planned = make_plan(&mut s, &PlanOptions { refresh: true, ..PlanOptions::default() });
+    // Paths need the evaluated configuration, not the changes (except to apply them first).
+    let mut planned = make_plan(&mut s, &PlanOptions { refresh: true, values_only: !args.planned, ..PlanOptions::default() });
     if planned.diags.has_errors() {
         ui.print_diagnostics(&planned.diags.clone().sorted(), &s.loaded.sources);
         return 1;
@@ -79,7 +80,7 @@ pub fn run(global: &GlobalArgs, args: &VerifyArgs, ui: &Ui) -> u8 {
             ui.print_diagnostics(&plcli_syntax::Diagnostics(non_api), &s.loaded.sources);
             return 1;
         }
-        planned = make_plan(&mut s, &PlanOptions { refresh: false, ..PlanOptions::default() });
+        planned = make_plan(&mut s, &PlanOptions { refresh: false, values_only: true, ..PlanOptions::default() });
     }
     let Planned { eval, .. } = &*planned;
     // Cloud ID ↔ address, and where each resource is declared (borrowed: one entry per

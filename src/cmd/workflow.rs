@@ -169,6 +169,7 @@ pub fn run_plan(global: &GlobalArgs, args: &PlanArgs, ui: &Ui) -> u8 {
         refresh: args.refresh,
         predict: true,
         commit: false,
+        values_only: false,
     };
     let planned = make_plan(&mut s, &opts);
     ui.print_diagnostics(&planned.diags.clone().sorted(), &s.loaded.sources);
@@ -425,6 +426,7 @@ fn saved_plan(s: &mut Session, path: &Path) -> Result<ManuallyDrop<Planned>, Dia
         refresh: false,
         predict: true,
         commit: true,
+        values_only: false,
     };
     let planned = make_plan(s, &opts);
     let saved: Vec<(String, Vec<String>)> = j

@@ -32,6 +32,8 @@ pub struct PlanOptions {
     /// Record the prediction's progress lines, to print when [`crate::commit`] carries it out
     /// (`apply`).
     pub commit: bool,
+    /// Only the evaluated configuration is wanted (`verify`): the plan keeps no changes.
+    pub values_only: bool,
 }
 
 /// A plan with what produced it.
@@ -120,6 +122,9 @@ struct PlanHook<'a> {
 
 impl PlanHook<'_> {
     fn push(&mut self, ch: ResourceChange) {
+        if self.opts.values_only {
+            return;
+        }
         if ch.action != Action::NoOp {
             self.start_prediction();
         }
@@ -171,7 +176,9 @@ impl PlanHook<'_> {
 impl InstanceHook for PlanHook<'_> {
     fn instance_value(&mut self, r: &InstanceRecord, schema: Option<&BlockSchema>, ctx: &WalkContext) -> Value {
         self.register_azs(ctx);
-        self.seen.insert(r.address.clone());
+        if !self.opts.values_only {
+            self.seen.insert(r.address.clone());
+        }
         if !self.opts.targets.is_empty() {
             // Only -target reads these.
             self.records.insert(r.address.clone(), (r.depends_on.clone(), r.resource_address.clone()));
@@ -505,7 +512,7 @@ fn assemble(
     let declared: HashSet<(&str, &str, &str, &str)> =
         changes.iter().map(|c| (c.ty.as_str(), c.name.as_str(), c.module_address.as_str(), c.mode.as_str())).collect();
     let mut deletions = Vec::new();
-    for (addr, inst) in prior {
+    for (addr, inst) in prior.iter().filter(|_| !opts.values_only) {
         if inst.mode == "data" {
             continue;
         }
