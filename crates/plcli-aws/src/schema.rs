@@ -23,6 +23,12 @@ pub struct Attribute {
     pub deprecated: bool,
     #[serde(default)]
     pub default: Option<serde_json::Value>,
+    /// [`Attribute::ty`], worked out once (it is asked for every attribute of every instance).
+    #[serde(skip)]
+    ty_once: OnceLock<Type>,
+    /// [`Attribute::default_value`], worked out once.
+    #[serde(skip)]
+    default_once: OnceLock<Option<Value>>,
 }
 
 fn dynamic() -> serde_json::Value {
@@ -30,14 +36,39 @@ fn dynamic() -> serde_json::Value {
 }
 
 impl Attribute {
+    /// An optional attribute of type `cty` (nothing computed, no default).
+    pub fn optional_of(cty: serde_json::Value) -> Attribute {
+        Attribute {
+            cty,
+            required: false,
+            optional: true,
+            computed: false,
+            force_new: false,
+            sensitive: false,
+            deprecated: false,
+            default: None,
+            ty_once: OnceLock::new(),
+            default_once: OnceLock::new(),
+        }
+    }
+
     /// The attribute's type as a plcli type constraint.
     pub fn ty(&self) -> Type {
-        attribute_type(&self.cty)
+        self.ty_ref().clone()
+    }
+
+    /// [`Attribute::ty`], borrowed.
+    pub fn ty_ref(&self) -> &Type {
+        self.ty_once.get_or_init(|| attribute_type(&self.cty))
     }
 
     /// The provider's default, if it has one.
     pub fn default_value(&self) -> Option<Value> {
-        self.default.as_ref().map(|d| self.ty().convert(&Value::from_json(d)).unwrap_or_else(|_| Value::from_json(d)))
+        self.default_once
+            .get_or_init(|| {
+                self.default.as_ref().map(|d| self.ty_ref().convert(&Value::from_json(d)).unwrap_or_else(|_| Value::from_json(d)))
+            })
+            .clone()
     }
 }
 

@@ -70,7 +70,7 @@ fn eval_body_with(
                                 .with_detail(format!("Can't configure a value for \"{name}\": its value will be decided automatically based on the result of applying this configuration."))
                                 .with_help(format!("remove `{name}`; read it from the resource after apply instead")),
                         ),
-                        Some(attr) => match attr.ty().convert(&value) {
+                        Some(attr) => match attr.ty_ref().convert(&value) {
                             Ok(v) => {
                                 attrs.insert(plcli_lang::Key::from(name), v);
                             }
@@ -151,7 +151,7 @@ fn eval_body_with(
     };
     for (name, items) in as_blocks {
         if let Some(attr) = schema.attributes.get(&name) {
-            if let Ok(v) = attr.ty().convert(&Value::Tuple(items)) {
+            if let Ok(v) = attr.ty_ref().convert(&Value::Tuple(items)) {
                 attrs.entry(name.into()).or_insert(v);
             }
         }
@@ -194,7 +194,7 @@ fn eval_body_with(
                 .iter()
                 .all(|(k, vals)| attrs.get(k.as_str()).is_some_and(|v| vals.iter().any(|w| Value::from_json(w).equals(v) == Some(true))));
             if applies {
-                let ty = schema.attributes[name].ty();
+                let ty = schema.attributes[name].ty_ref();
                 attrs.insert(
                     plcli_lang::Key::from(name.as_str()),
                     ty.convert(&Value::from_json(&c.value)).unwrap_or_else(|_| Value::from_json(&c.value)),
@@ -393,7 +393,7 @@ fn zero_fill_where(v: Value, schema: &BlockSchema, pick: impl Fn(&plcli_aws::Att
     let Value::Object(mut m) = v else { return v };
     for (k, a) in schema.attributes.iter().filter(|(_, a)| pick(a)) {
         if matches!(m.get(k.as_str()), None | Some(Value::Null)) {
-            let zero = match a.ty() {
+            let zero = match a.ty_ref() {
                 Type::List(_) => Value::List(vec![]),
                 Type::Set(_) => Value::Set(vec![]),
                 Type::Map(_) => Value::Map(Default::default()),
@@ -417,19 +417,7 @@ fn attr_as_block_schema(ty: &plcli_lang::Type) -> Option<BlockSchema> {
     let mut schema = BlockSchema::default();
     for (name, a) in attrs {
         let cty = type_to_cty(&a.ty);
-        schema.attributes.insert(
-            name.clone(),
-            plcli_aws::Attribute {
-                cty,
-                required: false,
-                optional: true,
-                computed: false,
-                force_new: false,
-                sensitive: false,
-                deprecated: false,
-                default: None,
-            },
-        );
+        schema.attributes.insert(name.clone(), plcli_aws::Attribute::optional_of(cty));
     }
     Some(schema)
 }
