@@ -128,17 +128,32 @@ pub fn run(global: &GlobalArgs, args: &VerifyArgs, ui: &Ui) -> u8 {
         );
     }
     let ctx = Context { world: &s.world, locate: &locate, scenario: &scenario };
-    let results = verify_all(&specs, &ctx);
-    if args.json {
+    let all_ok = if args.json {
+        let results = verify_all(&specs, &ctx);
         println!("{}", serde_json::to_string_pretty(&plcli_verify::to_json(&results)).unwrap_or_default());
+        results.iter().all(|r| r.ok)
     } else {
+        // Checked and printed a batch at a time: the report of ten thousand paths is never
+        // held whole.
         let mut out = std::io::stdout().lock();
-        plcli_verify::render_text_to(&results, ui.color_out, &mut |chunk| {
-            let _ = out.write_all(chunk.as_bytes());
-        });
+        let mut text = String::new();
+        let mut ok = 0;
+        for batch in specs.chunks(4096) {
+            for r in verify_all(batch, &ctx) {
+                ok += usize::from(r.ok);
+                plcli_verify::render_path_to(&r, ui.color_out, &mut text);
+                if text.len() >= 1 << 16 {
+                    let _ = out.write_all(text.as_bytes());
+                    text.clear();
+                }
+            }
+        }
+        plcli_verify::render_summary_to(specs.len(), ok, ui.color_out, &mut text);
+        let _ = out.write_all(text.as_bytes());
         let _ = out.flush();
-    }
-    if results.iter().all(|r| r.ok) {
+        ok == specs.len()
+    };
+    if all_ok {
         0
     } else {
         2

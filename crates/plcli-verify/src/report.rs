@@ -16,33 +16,51 @@ pub fn render_text(results: &[PathResult], color: bool) -> String {
 /// [`render_text`] handed to `emit` path by path, so that twenty thousand paths are printed
 /// without holding all of their text.
 pub fn render_text_to(results: &[PathResult], color: bool, emit: &mut dyn FnMut(&str)) {
-    let (green, red, yellow, bold, reset) =
-        if color { ("\x1b[32m", "\x1b[31m", "\x1b[33m", "\x1b[1m", "\x1b[0m") } else { ("", "", "", "", "") };
     let mut out = String::new();
     for r in results {
-        let mark = if r.ok { format!("{green}ok{reset}") } else { format!("{red}FAILED{reset}") };
-        let _ = writeln!(out, "{bold}path {}{reset}: {} (expected {}) {mark}", r.name, r.result.as_str(), r.expect.as_str());
-        let _ = writeln!(out, "  from {} to {}:{}", r.from, r.to, r.port);
-        let width = r.hops.iter().map(|h| h.kind.len()).max().unwrap_or(0);
-        for h in &r.hops {
-            let status = if h.ok { format!("{green}✓{reset}") } else { format!("{red}✗{reset}") };
-            let az = h.az_id.as_deref().map(|a| format!(" [{a}]")).unwrap_or_default();
-            let _ = writeln!(out, "  {status} {:width$}  {}{az}: {}", h.kind, h.resource, h.detail);
-        }
-        for e in &r.explanations {
-            let sev = if e.severity == "warning" { format!("{yellow}warning{reset}") } else { format!("{red}error{reset}") };
-            let loc = if e.file.is_empty() { String::new() } else { format!(" ({}:{})", e.file, e.line) };
-            let _ = writeln!(out, "  {sev} {}: {}\n    at {}{loc}\n    fix: {}", e.code, e.message, e.resource, e.fix);
-        }
-        out.push('\n');
+        render_path_to(r, color, &mut out);
         if out.len() >= 1 << 16 {
             emit(&out);
             out.clear();
         }
     }
     let ok = results.iter().filter(|r| r.ok).count();
-    let _ = writeln!(out, "{bold}{} path(s): {ok} ok, {} failed{reset}", results.len(), results.len() - ok);
+    render_summary_to(results.len(), ok, color, &mut out);
     emit(&out);
+}
+
+fn colors(color: bool) -> (&'static str, &'static str, &'static str, &'static str, &'static str) {
+    if color {
+        ("\x1b[32m", "\x1b[31m", "\x1b[33m", "\x1b[1m", "\x1b[0m")
+    } else {
+        ("", "", "", "", "")
+    }
+}
+
+/// One path's text (what [`render_text_to`] writes for it), appended to `out`.
+pub fn render_path_to(r: &PathResult, color: bool, out: &mut String) {
+    let (green, red, yellow, bold, reset) = colors(color);
+    let mark = if r.ok { format!("{green}ok{reset}") } else { format!("{red}FAILED{reset}") };
+    let _ = writeln!(out, "{bold}path {}{reset}: {} (expected {}) {mark}", r.name, r.result.as_str(), r.expect.as_str());
+    let _ = writeln!(out, "  from {} to {}:{}", r.from, r.to, r.port);
+    let width = r.hops.iter().map(|h| h.kind.len()).max().unwrap_or(0);
+    for h in &r.hops {
+        let status = if h.ok { format!("{green}✓{reset}") } else { format!("{red}✗{reset}") };
+        let az = h.az_id.as_deref().map(|a| format!(" [{a}]")).unwrap_or_default();
+        let _ = writeln!(out, "  {status} {:width$}  {}{az}: {}", h.kind, h.resource, h.detail);
+    }
+    for e in &r.explanations {
+        let sev = if e.severity == "warning" { format!("{yellow}warning{reset}") } else { format!("{red}error{reset}") };
+        let loc = if e.file.is_empty() { String::new() } else { format!(" ({}:{})", e.file, e.line) };
+        let _ = writeln!(out, "  {sev} {}: {}\n    at {}{loc}\n    fix: {}", e.code, e.message, e.resource, e.fix);
+    }
+    out.push('\n');
+}
+
+/// The closing line of the text report, appended to `out`.
+pub fn render_summary_to(total: usize, ok: usize, color: bool, out: &mut String) {
+    let (_, _, _, bold, reset) = colors(color);
+    let _ = writeln!(out, "{bold}{total} path(s): {ok} ok, {} failed{reset}", total - ok);
 }
 
 /// SPEC §6's JSON.
