@@ -11,7 +11,7 @@ use plcli_lang::Value;
 use plcli_syntax::{Diagnostic, SourceMap};
 use plcli_verify::{verify_path, Context, CreateFailure, PathSpec, Scenario, Source, Target, Verdict};
 
-use super::workflow::{make_plan, open};
+use super::workflow::{make_plan, open, Session};
 use crate::ui::Ui;
 use crate::GlobalArgs;
 
@@ -65,7 +65,18 @@ pub fn run(global: &GlobalArgs, args: &VerifyArgs, ui: &Ui) -> u8 {
         Err(code) => return code,
     };
     // Paths need the evaluated configuration, not the changes (except to apply them first).
-    let mut planned = make_plan(&mut s, &PlanOptions { refresh: true, values_only: !args.planned, ..PlanOptions::default() });
+    let opts = PlanOptions { refresh: true, values_only: !args.planned, ..PlanOptions::default() };
+    if !args.planned {
+        // The state does not change: its IDs are indexed while the plan is made.
+        let (ws, loaded, state, world) = (&s.ws, &*s.loaded, &*s.state, &mut *s.world);
+        let (planned, maps) = std::thread::scope(|sc| {
+            let maps = sc.spawn(|| id_maps(state));
+            let planned = std::mem::ManuallyDrop::new(plcli_engine::plan(ws, loaded, state, world, &opts));
+            (planned, maps.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+        });
+        return check_paths(&s, args, ui, &planned, &[], maps);
+    }
+    let mut planned = make_plan(&mut s, &opts);
     if planned.diags.has_errors() {
         ui.print_diagnostics(&planned.diags.clone().sorted(), &s.loaded.sources);
         return 1;
@@ -82,17 +93,34 @@ pub fn run(global: &GlobalArgs, args: &VerifyArgs, ui: &Ui) -> u8 {
         }
         planned = make_plan(&mut s, &PlanOptions { refresh: false, values_only: true, ..PlanOptions::default() });
     }
-    let Planned { eval, .. } = &*planned;
-    // Cloud ID ↔ address, and where each resource is declared (borrowed: one entry per
-    // instance, tens of thousands of them).
-    let mut id_to_addr: HashMap<&str, &str> = HashMap::with_capacity(s.state.instances.len());
-    let mut addr_to_id: HashMap<&str, &str> = HashMap::with_capacity(s.state.instances.len());
-    for (addr, inst) in &s.state.instances {
+    let maps = id_maps(&s.state);
+    check_paths(&s, args, ui, &planned, &failures, maps)
+}
+
+/// Cloud ID → address and address → cloud ID, borrowed from the state (one entry per
+/// instance, tens of thousands of them).
+type IdMaps<'a> = (HashMap<&'a str, &'a str>, HashMap<&'a str, &'a str>);
+
+fn id_maps(state: &plcli_state::State) -> IdMaps<'_> {
+    let mut id_to_addr: HashMap<&str, &str> = HashMap::with_capacity(state.instances.len());
+    let mut addr_to_id: HashMap<&str, &str> = HashMap::with_capacity(state.instances.len());
+    for (addr, inst) in &state.instances {
         if let Some(id) = inst.id() {
             id_to_addr.entry(id).or_insert(addr.as_str());
             addr_to_id.insert(addr.as_str(), id);
         }
     }
+    (id_to_addr, addr_to_id)
+}
+
+/// Derives (or takes the declared) paths, checks them and reports; the exit code.
+fn check_paths(s: &Session, args: &VerifyArgs, ui: &Ui, planned: &Planned, failures: &[Failure], maps: IdMaps<'_>) -> u8 {
+    if planned.diags.has_errors() {
+        ui.print_diagnostics(&planned.diags.clone().sorted(), &s.loaded.sources);
+        return 1;
+    }
+    let Planned { eval, .. } = planned;
+    let (id_to_addr, addr_to_id) = maps;
     let mut decl: HashMap<&str, (&str, usize)> = HashMap::new();
     for r in &eval.instances {
         let loc = s.loaded.sources.try_get(r.span.file).map(|f| (f.name.as_str(), f.pos(r.span.start).line)).unwrap_or_default();
