@@ -145,7 +145,7 @@ fn check_paths(s: &Session, args: &VerifyArgs, ui: &Ui, planned: &Planned, failu
         };
         scenario = scenario_of(b);
     }
-    let specs = path_specs(eval, &s.state, &s.world, &addr_to_id, &failures);
+    let specs = path_specs(eval, &s.state, &s.world, &addr_to_id, failures);
     let specs: Vec<PathSpec> =
         if args.paths.is_empty() { specs } else { specs.into_iter().filter(|p| args.paths.contains(&p.name)).collect() };
     if !args.paths.is_empty() && specs.len() != args.paths.len() {
