@@ -157,6 +157,37 @@ pub(crate) fn make_plan(s: &mut Session, opts: &PlanOptions) -> ManuallyDrop<Pla
     ManuallyDrop::new(plcli_engine::plan(&s.ws, &s.loaded, &s.state, &mut s.world, opts))
 }
 
+/// A plan with its text already rendered, when there was time for it: the plan's text is
+/// written to an unnamed temporary file while the prediction runs on the other core.
+fn make_rendered_plan(s: &mut Session, opts: &PlanOptions) -> (ManuallyDrop<Planned>, Option<std::fs::File>) {
+    let mut rendered = None;
+    let planned = plcli_engine::plan_with(&s.ws, &s.loaded, &s.state, &mut s.world, opts, &mut |plan| rendered = render_to_file(plan));
+    (ManuallyDrop::new(planned), rendered)
+}
+
+fn render_to_file(plan: &plcli_plan::Plan) -> Option<std::fs::File> {
+    use std::io::Seek;
+    let mut file = tempfile::tempfile().ok()?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, &mut file);
+    let mut failed = false;
+    render_to(plan, &mut |chunk| failed |= w.write_all(chunk.as_bytes()).is_err());
+    failed |= w.flush().is_err();
+    drop(w);
+    (!failed && file.rewind().is_ok()).then_some(file)
+}
+
+/// Prints a plan, from its rendered text when there is one.
+fn print_rendered_plan(plan: &plcli_plan::Plan, rendered: Option<std::fs::File>) {
+    if let Some(mut file) = rendered {
+        let mut stdout = std::io::stdout().lock();
+        if std::io::copy(&mut file, &mut stdout).is_ok() {
+            let _ = stdout.flush();
+            return;
+        }
+    }
+    print_plan(plan);
+}
+
 pub fn run_plan(global: &GlobalArgs, args: &PlanArgs, ui: &Ui) -> u8 {
     let mut s = match open(global, args.lock_timeout, "plan", false, ui) {
         Ok(s) => s,
@@ -171,7 +202,7 @@ pub fn run_plan(global: &GlobalArgs, args: &PlanArgs, ui: &Ui) -> u8 {
         commit: false,
         values_only: false,
     };
-    let planned = make_plan(&mut s, &opts);
+    let (planned, rendered) = if args.json { (make_plan(&mut s, &opts), None) } else { make_rendered_plan(&mut s, &opts) };
     ui.print_diagnostics(&planned.diags.clone().sorted(), &s.loaded.sources);
     if planned.diags.has_errors() {
         return 1;
@@ -181,7 +212,7 @@ pub fn run_plan(global: &GlobalArgs, args: &PlanArgs, ui: &Ui) -> u8 {
         let prior = [("prior_state".to_string(), super::inspect::state_json(&s.state))].into_iter().collect();
         println!("{}", serde_json::to_string(&to_json(&planned.plan, &prior)).unwrap_or_default());
     } else {
-        print_plan(&planned.plan);
+        print_rendered_plan(&planned.plan, rendered);
     }
     if let Some(out) = &args.out {
         let mut bytes = serde_json::to_vec_pretty(&planned.plan.to_saved()).unwrap_or_default();
@@ -310,12 +341,16 @@ pub fn run_apply(global: &GlobalArgs, args: &ApplyArgs, ui: &Ui) -> u8 {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let (planned, from_file) = match &args.plan_file {
+    let (planned, from_file, rendered) = match &args.plan_file {
         Some(path) => match saved_plan(&mut s, path) {
-            Ok(p) => (p, true),
+            Ok(p) => (p, true, None),
             Err(d) => return fail(ui, &d.into(), &s.loaded.sources),
         },
-        None => (make_plan(&mut s, &PlanOptions { refresh: true, predict: true, commit: true, ..PlanOptions::default() }), false),
+        None => {
+            let (p, rendered) =
+                make_rendered_plan(&mut s, &PlanOptions { refresh: true, predict: true, commit: true, ..PlanOptions::default() });
+            (p, false, rendered)
+        }
     };
     ui.print_diagnostics(&planned.diags.clone().sorted(), &s.loaded.sources);
     if planned.diags.has_errors() {
@@ -330,7 +365,7 @@ pub fn run_apply(global: &GlobalArgs, args: &ApplyArgs, ui: &Ui) -> u8 {
         let ws = &s.ws;
         let temps = std::thread::scope(|sc| {
             let writing = sc.spawn(|| plcli_engine::prepare_commit(ws, &mut predicted));
-            print_plan(&planned.plan);
+            print_rendered_plan(&planned.plan, rendered);
             let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
             let _ = writeln!(out);
             for line in &log {
@@ -343,7 +378,7 @@ pub fn run_apply(global: &GlobalArgs, args: &ApplyArgs, ui: &Ui) -> u8 {
         return report_apply(&s, report, ui, false);
     }
     if !from_file {
-        print_plan(&planned.plan);
+        print_rendered_plan(&planned.plan, rendered);
         if planned.plan.has_changes() {
             match confirm(args.auto_approve, "Do you want to perform these actions?") {
                 Ok(true) => {}

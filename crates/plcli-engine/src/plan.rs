@@ -379,7 +379,21 @@ fn known_inputs(config: &Value, schema: Option<&BlockSchema>) -> bool {
 /// Refreshes, walks the configuration and diffs every instance (SPEC §4 `plan`). The
 /// prediction, when asked for, runs beside the walk on a second thread: it needs only each
 /// instance's planned action, which the walk decides in the same order.
-pub fn plan(_ws: &Workspace, loaded: &Loaded, state: &State, world: &mut World, opts: &PlanOptions) -> Planned {
+pub fn plan(ws: &Workspace, loaded: &Loaded, state: &State, world: &mut World, opts: &PlanOptions) -> Planned {
+    plan_with(ws, loaded, state, world, opts, &mut |_| {})
+}
+
+/// [`plan`], calling `meanwhile` with the finished plan while its prediction is still running
+/// on the other core (not at all when there is no prediction to wait for): the caller can
+/// render the plan in time it would otherwise spend waiting.
+pub fn plan_with(
+    _ws: &Workspace,
+    loaded: &Loaded,
+    state: &State,
+    world: &mut World,
+    opts: &PlanOptions,
+    meanwhile: &mut dyn FnMut(&Plan),
+) -> Planned {
     let (prior, drift) = refresh(state, world, opts.refresh);
     let root = &loaded.module;
     let lifecycle = |r: &InstanceRecord| -> (Vec<String>, bool) {
@@ -453,6 +467,9 @@ pub fn plan(_ws: &Workspace, loaded: &Loaded, state: &State, world: &mut World, 
                 let deletes = planned.plan.changes.iter().filter(|c| c.action == Action::Delete).map(|c| c.address.clone()).collect();
                 if let Some(tx) = tx {
                     let _ = tx.send(crate::apply::Msg::End(wanted.then_some(deletes)));
+                }
+                if wanted {
+                    meanwhile(&planned.plan);
                 }
                 let predicted = match prediction.join() {
                     Ok(p) => p,
