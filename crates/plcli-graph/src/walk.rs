@@ -501,6 +501,11 @@ impl<'a> Walker<'a> {
                 add(NodeKey::Output(path.clone(), n.clone()), o.span);
             }
         }
+        // What every resource refers to (most of the work for a large configuration), on
+        // every core; used below in the same order as the resources are visited.
+        let resources: Vec<(&ModPath, &Resource)> =
+            paths.iter().flat_map(|p| self.module(p).resources.values().map(move |r| (p, r))).collect();
+        let mut resource_refs = self.resource_refs(&resources).into_iter();
         let mut edges: Vec<(NodeKey, NodeKey)> = Vec::new();
         // The simulation block and root provider configurations: evaluated before the
         // resources that act through them.
@@ -570,12 +575,17 @@ impl<'a> Walker<'a> {
                 if sim_block.is_some() {
                     edges.push((NodeKey::Simulation, me.clone()));
                 }
-                if let Some(pk) = self.resolve_provider(path, r) {
+                let (provider, deps, diags) = resource_refs.next().unwrap_or_else(|| {
+                    let provider = self.resolve_provider(path, r);
+                    (provider, self.resource_deps(path, r), Diagnostics::new())
+                });
+                self.diags.extend(diags);
+                if let Some(pk) = provider {
                     if root.providers.contains_key(&pk) {
                         edges.push((NodeKey::Provider(pk), me.clone()));
                     }
                 }
-                for dep in self.resource_deps(path, r) {
+                for dep in deps {
                     if dep == me {
                         // A resource referring to itself is a cycle only outside `self`.
                         edges.push((dep, me.clone()));
@@ -652,6 +662,53 @@ impl<'a> Walker<'a> {
             }
         }
         (graph, spans)
+    }
+
+    /// For each resource: its provider configuration, what it refers to, and what resolving
+    /// that reported. Large configurations are split between the machine's cores (each part
+    /// resolved by a walker of its own), the results kept in order.
+    fn resource_refs(&self, resources: &[(&ModPath, &Resource)]) -> Vec<(Option<String>, Vec<NodeKey>, Diagnostics)> {
+        let one = |w: &mut Walker<'_>, (path, r): &(&ModPath, &Resource)| {
+            let provider = w.resolve_provider(path, r);
+            let deps = w.resource_deps(path, r);
+            (provider, deps, std::mem::take(&mut w.diags))
+        };
+        let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).min(4);
+        if threads < 2 || resources.len() < 2048 {
+            let mut w = self.sibling();
+            return resources.iter().map(|x| one(&mut w, x)).collect();
+        }
+        let chunk = resources.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = resources
+                .chunks(chunk)
+                .map(|part| {
+                    let mut w = self.sibling();
+                    scope.spawn(move || part.iter().map(|x| one(&mut w, x)).collect::<Vec<_>>())
+                })
+                .collect();
+            handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+        })
+    }
+
+    /// A walker of the same configuration with nothing evaluated yet (for work on another
+    /// thread).
+    fn sibling(&self) -> Walker<'a> {
+        Walker {
+            mode: self.mode,
+            root_dir: self.root_dir.clone(),
+            vars: self.vars,
+            modules: self.modules.clone(),
+            frames: HashMap::default(),
+            instances_of: HashMap::default(),
+            call_exp: HashMap::default(),
+            child_each: HashMap::default(),
+            res_deps: HashMap::default(),
+            ctx: WalkContext::default(),
+            root: self.root,
+            diags: Diagnostics::new(),
+            out: Evaluation::default(),
+        }
     }
 
     fn resource_deps(&mut self, path: &ModPath, r: &Resource) -> Vec<NodeKey> {
