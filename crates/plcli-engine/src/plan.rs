@@ -80,23 +80,33 @@ fn state_change(addr: &str, inst: &InstanceState, action: Action, after: Option<
 /// Reads each managed object of the state back from the world: gone objects drop out of the
 /// prior state (and are planned again); changed ones are drift.
 fn refresh(state: &State, world: &World, enabled: bool) -> (BTreeMap<String, InstanceState>, Vec<ResourceChange>) {
+    use rayon::prelude::*;
+    // Each instance is read back on every core; the results are gathered in address order.
+    let instances: Vec<(&String, &InstanceState)> = state.instances.iter().collect();
+    let read: Vec<(Option<InstanceState>, Option<ResourceChange>)> = instances
+        .par_iter()
+        .with_min_len(256)
+        .map(|&(addr, inst)| {
+            if !enabled || inst.mode == "data" {
+                return (Some(inst.clone()), None);
+            }
+            let change = |action: Action, after: Option<Value>| state_change(addr, inst, action, after, None);
+            match inst.id().and_then(|id| world.read(&inst.ty, id)) {
+                None => (None, Some(change(Action::Delete, None))),
+                Some(now) => {
+                    let drift = (!values_equal(&now, &inst.attributes)).then(|| change(Action::Update, Some(now.clone())));
+                    (Some(InstanceState { attributes: now, ..inst.clone() }), drift)
+                }
+            }
+        })
+        .collect();
     let mut prior = BTreeMap::new();
     let mut drift = Vec::new();
-    for (addr, inst) in &state.instances {
-        if !enabled || inst.mode == "data" {
-            prior.insert(addr.clone(), inst.clone());
-            continue;
+    for ((addr, _), (p, d)) in instances.into_iter().zip(read) {
+        if let Some(p) = p {
+            prior.insert(addr.clone(), p);
         }
-        let change = |action: Action, after: Option<Value>| state_change(addr, inst, action, after, None);
-        match inst.id().and_then(|id| world.read(&inst.ty, id)) {
-            None => drift.push(change(Action::Delete, None)),
-            Some(now) => {
-                if !values_equal(&now, &inst.attributes) {
-                    drift.push(change(Action::Update, Some(now.clone())));
-                }
-                prior.insert(addr.clone(), InstanceState { attributes: now, ..inst.clone() });
-            }
-        }
+        drift.extend(d);
     }
     (prior, drift)
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use plcli_config::variables::{CliVar, VarValues};
 use plcli_config::Module;
 use plcli_sim::World;
-use plcli_state::{atomic_write_with, Journal, Lock, State};
+use plcli_state::{atomic_write_with, InstanceState, Journal, Lock, State};
 use plcli_syntax::{Diagnostic, Diagnostics, SourceMap};
 
 /// Where a root's files are and how to reach them.
@@ -248,16 +248,17 @@ impl Workspace {
             )
         });
         let (mut state, world) = (state?, world?);
-        for inst in state.instances.values_mut() {
-            if inst.mode != "managed" {
-                continue;
-            }
+        // Each instance compared with its object on every core (a deep comparison, as the two
+        // files were read apart).
+        use rayon::prelude::*;
+        let mut managed: Vec<&mut InstanceState> = state.instances.values_mut().filter(|i| i.mode == "managed").collect();
+        managed.par_iter_mut().with_min_len(256).for_each(|inst| {
             if let Some(now) = inst.id().and_then(|id| world.read(&inst.ty, id)) {
                 if now == inst.attributes {
                     inst.attributes = now;
                 }
             }
-        }
+        });
         Ok((state, world))
     }
 

@@ -665,30 +665,23 @@ impl<'a> Walker<'a> {
     }
 
     /// For each resource: its provider configuration, what it refers to, and what resolving
-    /// that reported. Large configurations are split between the machine's cores (each part
-    /// resolved by a walker of its own), the results kept in order.
+    /// that reported. The resources are resolved in parts on every core (each part by a
+    /// walker of its own), the results kept in order.
     fn resource_refs(&self, resources: &[(&ModPath, &Resource)]) -> Vec<(Option<String>, Vec<NodeKey>, Diagnostics)> {
         let one = |w: &mut Walker<'_>, (path, r): &(&ModPath, &Resource)| {
             let provider = w.resolve_provider(path, r);
             let deps = w.resource_deps(path, r);
             (provider, deps, std::mem::take(&mut w.diags))
         };
-        let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).min(4);
-        if threads < 2 || resources.len() < 2048 {
-            let mut w = self.sibling();
-            return resources.iter().map(|x| one(&mut w, x)).collect();
-        }
-        let chunk = resources.len().div_ceil(threads);
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = resources
-                .chunks(chunk)
-                .map(|part| {
-                    let mut w = self.sibling();
-                    scope.spawn(move || part.iter().map(|x| one(&mut w, x)).collect::<Vec<_>>())
-                })
-                .collect();
-            handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
-        })
+        use rayon::prelude::*;
+        resources
+            .par_chunks(1024)
+            .map(|part| {
+                let mut w = self.sibling();
+                part.iter().map(|x| one(&mut w, x)).collect::<Vec<_>>()
+            })
+            .flatten_iter()
+            .collect()
     }
 
     /// A walker of the same configuration with nothing evaluated yet (for work on another

@@ -176,7 +176,7 @@ const PARTS_MIN_BYTES: usize = 1 << 20;
 /// syntax error).
 fn parse_in_parts(text: &str) -> Option<Body> {
     use hcl_edit::Decorate as _;
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).min(4);
+    let threads = rayon::current_num_threads().min(4);
     if threads < 2 || text.len() < PARTS_MIN_BYTES {
         return None;
     }
@@ -194,29 +194,25 @@ fn parse_in_parts(text: &str) -> Option<Body> {
     if cuts.len() < 3 {
         return None;
     }
-    let parts: Vec<Option<Body>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = cuts
-            .windows(2)
-            .map(|w| {
-                let (start, end) = (w[0], w[1]);
-                scope.spawn(move || {
-                    if start == 0 {
-                        return hcl_edit::parser::parse_body(&text[..end]).ok();
-                    }
-                    let mut padded = String::with_capacity(end);
-                    padded.extend(std::iter::repeat_n(' ', start));
-                    padded.push_str(&text[start..end]);
-                    let mut body = hcl_edit::parser::parse_body(&padded).ok()?;
-                    // The padding ended up in the first structure's leading whitespace.
-                    if let Some(mut first) = body.iter_mut().next() {
-                        first.decor_mut().set_prefix("");
-                    }
-                    Some(body)
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().ok().flatten()).collect()
-    });
+    use rayon::prelude::*;
+    let parts: Vec<Option<Body>> = cuts
+        .par_windows(2)
+        .map(|w| {
+            let (start, end) = (w[0], w[1]);
+            if start == 0 {
+                return hcl_edit::parser::parse_body(&text[..end]).ok();
+            }
+            let mut padded = String::with_capacity(end);
+            padded.extend(std::iter::repeat_n(' ', start));
+            padded.push_str(&text[start..end]);
+            let mut body = hcl_edit::parser::parse_body(&padded).ok()?;
+            // The padding ended up in the first structure's leading whitespace.
+            if let Some(mut first) = body.iter_mut().next() {
+                first.decor_mut().set_prefix("");
+            }
+            Some(body)
+        })
+        .collect();
     let mut parts = parts.into_iter();
     let mut body = parts.next()??;
     for part in parts {
