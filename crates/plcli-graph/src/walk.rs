@@ -416,10 +416,26 @@ impl<'a> Walker<'a> {
         root.walk(&mut |m| {
             modules.insert(m.path.clone(), m);
         });
+        Walker::fresh(opts.mode, opts.root_dir.clone(), opts.vars, modules, root)
+    }
+
+    /// A walker of the same configuration with nothing evaluated yet (for work on another
+    /// thread).
+    fn sibling(&self) -> Walker<'a> {
+        Walker::fresh(self.mode, self.root_dir.clone(), self.vars, self.modules.clone(), self.root)
+    }
+
+    fn fresh(
+        mode: WalkMode,
+        root_dir: PathBuf,
+        vars: &'a VarValues,
+        modules: HashMap<ModPath, &'a Module>,
+        root: &'a Module,
+    ) -> Walker<'a> {
         let mut w = Walker {
-            mode: opts.mode,
-            root_dir: opts.root_dir.clone(),
-            vars: opts.vars,
+            mode,
+            root_dir,
+            vars,
             modules,
             frames: HashMap::default(),
             instances_of: HashMap::default(),
@@ -682,26 +698,6 @@ impl<'a> Walker<'a> {
             })
             .flatten_iter()
             .collect()
-    }
-
-    /// A walker of the same configuration with nothing evaluated yet (for work on another
-    /// thread).
-    fn sibling(&self) -> Walker<'a> {
-        Walker {
-            mode: self.mode,
-            root_dir: self.root_dir.clone(),
-            vars: self.vars,
-            modules: self.modules.clone(),
-            frames: HashMap::default(),
-            instances_of: HashMap::default(),
-            call_exp: HashMap::default(),
-            child_each: HashMap::default(),
-            res_deps: HashMap::default(),
-            ctx: WalkContext::default(),
-            root: self.root,
-            diags: Diagnostics::new(),
-            out: Evaluation::default(),
-        }
     }
 
     fn resource_deps(&mut self, path: &ModPath, r: &Resource) -> Vec<NodeKey> {

@@ -638,3 +638,49 @@ impl serde::Serialize for WorldFile<'_> {
         m.end()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn object(ty: &str, attrs: &[(&str, Value)]) -> Object {
+        Object {
+            ty: ty.into(),
+            account: "111111111111".into(),
+            region: "us-east-1".into(),
+            attrs: Value::Object(attrs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()),
+            internal: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn the_world_file_has_one_line_per_object_and_reads_back_the_same() {
+        let mut w = World::new();
+        w.register_azs("111111111111", &[("us-east-1a".to_string(), "use1-az1".to_string())].into_iter().collect()).unwrap();
+        w.put("vpc-1", object("aws_vpc", &[("id", Value::string("vpc-1")), ("cidr_block", Value::string("10.0.0.0/16"))]));
+        w.put(
+            "subnet-1",
+            object(
+                "aws_subnet",
+                &[("id", Value::string("subnet-1")), ("vpc_id", Value::string("vpc-1")), ("note", Value::string("a \"quoted\"\nline"))],
+            ),
+        );
+        let mut bytes = Vec::new();
+        w.write_json_pretty(&mut bytes).unwrap();
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "{");
+        assert!(lines.contains(&"  \"objects\": {"), "{text}");
+        // In ID order, each on its own line.
+        assert!(lines.iter().any(|l| l.starts_with("    \"subnet-1\": {\"type\":\"aws_subnet\"") && l.ends_with("},")), "{text}");
+        let vpc = lines.iter().find(|l| l.starts_with("    \"vpc-1\": ")).expect("one line per object");
+        assert!(vpc.ends_with("}}"), "{vpc}");
+        assert_eq!(*lines.last().unwrap(), "}");
+        // The same world, and the same JSON as the fully indented layout.
+        let back = World::from_slice(&bytes).unwrap();
+        assert_eq!(back.objects, w.objects);
+        assert_eq!(back.referencing("vpc_id", "vpc-1", None), vec!["subnet-1".to_string()]);
+        let reparsed: Json = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(reparsed, w.to_json());
+    }
+}
