@@ -10,8 +10,10 @@
 //! (`uuid` is derived from its call site, never random).
 
 pub mod functions;
+mod json_layout;
 mod types;
 mod value;
 
+pub use json_layout::OuterIndent;
 pub use types::{ObjectAttr, Type};
 pub use value::{format_number, Key, Value, ValueMap};

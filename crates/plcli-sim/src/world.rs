@@ -398,7 +398,7 @@ impl World {
     /// and a `grep` for an ID shows the whole object).
     pub fn write_json_pretty(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
         use serde::Serialize as _;
-        let mut ser = serde_json::Serializer::with_formatter(w, OuterIndent { depth: 0, has_value: false });
+        let mut ser = serde_json::Serializer::with_formatter(w, plcli_lang::OuterIndent::new(2));
         WorldFile(self).serialize(&mut ser).map_err(std::io::Error::other)
     }
 
@@ -508,93 +508,6 @@ impl World {
 }
 
 /// One object in its world-file form.
-/// JSON indented by two spaces down to [`OuterIndent::LEVELS`] levels of nesting, and compact
-/// below.
-struct OuterIndent {
-    depth: usize,
-    has_value: bool,
-}
-
-impl OuterIndent {
-    const LEVELS: usize = 2;
-
-    fn newline(&self, w: &mut (impl std::io::Write + ?Sized), first: bool) -> std::io::Result<()> {
-        w.write_all(if first { b"\n" } else { b",\n" })?;
-        for _ in 0..self.depth {
-            w.write_all(b"  ")?;
-        }
-        Ok(())
-    }
-
-    fn begin(&mut self, w: &mut (impl std::io::Write + ?Sized), bracket: &[u8]) -> std::io::Result<()> {
-        self.depth += 1;
-        self.has_value = false;
-        w.write_all(bracket)
-    }
-
-    fn end(&mut self, w: &mut (impl std::io::Write + ?Sized), bracket: &[u8]) -> std::io::Result<()> {
-        let pretty = self.depth <= Self::LEVELS;
-        self.depth -= 1;
-        if pretty && self.has_value {
-            w.write_all(b"\n")?;
-            for _ in 0..self.depth {
-                w.write_all(b"  ")?;
-            }
-        }
-        w.write_all(bracket)
-    }
-
-    fn item(&mut self, w: &mut (impl std::io::Write + ?Sized), first: bool) -> std::io::Result<()> {
-        if self.depth <= Self::LEVELS {
-            self.newline(w, first)
-        } else if first {
-            Ok(())
-        } else {
-            w.write_all(b",")
-        }
-    }
-}
-
-impl serde_json::ser::Formatter for OuterIndent {
-    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.begin(w, b"[")
-    }
-
-    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.end(w, b"]")
-    }
-
-    fn begin_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
-        self.item(w, first)
-    }
-
-    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
-
-    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.begin(w, b"{")
-    }
-
-    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.end(w, b"}")
-    }
-
-    fn begin_object_key<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
-        self.item(w, first)
-    }
-
-    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        w.write_all(if self.depth <= Self::LEVELS { b": " } else { b":" })
-    }
-
-    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
-}
-
 struct ObjectFile<'a>(&'a Object);
 
 impl serde::Serialize for ObjectFile<'_> {

@@ -231,7 +231,9 @@ impl State {
     pub fn save_temp(&self, path: &Path) -> Result<PathBuf, StateError> {
         // Serialized straight from the values: no JSON tree of the whole state in between.
         write_temp(path, |w| {
-            serde_json::to_writer_pretty(&mut *w, &StateFile(self)).map_err(std::io::Error::other)?;
+            // Terraform's layout down to each instance; its attributes on one line.
+            let mut ser = serde_json::Serializer::with_formatter(&mut *w, plcli_lang::OuterIndent::new(5));
+            serde::Serialize::serialize(&StateFile(self), &mut ser).map_err(std::io::Error::other)?;
             w.write_all(b"\n")
         })
         .map_err(|e| StateError::Write { path: path.into(), message: e.to_string() })
