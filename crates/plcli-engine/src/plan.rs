@@ -461,10 +461,22 @@ pub fn plan_with(
                         Some(sched),
                     ))
                 });
-                let (eval, walk_diags) = walk_with(root, &wopts, &mut hook, sched);
-                let mut diags = build_diags;
-                diags.extend(walk_diags);
-                let mut planned = assemble(loaded, state, opts, drift, &prior, &mut hook, eval, diags);
+                // Should the walk panic (a bug), the prediction must not wait for it forever:
+                // close its channel and stop it before the panic goes on.
+                let walked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    let (eval, walk_diags) = walk_with(root, &wopts, &mut hook, sched);
+                    let mut diags = build_diags;
+                    diags.extend(walk_diags);
+                    assemble(loaded, state, opts, drift, &prior, &mut hook, eval, diags)
+                }));
+                let mut planned = match walked {
+                    Ok(planned) => planned,
+                    Err(panic) => {
+                        cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+                        hook.tx = None;
+                        std::panic::resume_unwind(panic)
+                    }
+                };
                 let wanted = !planned.diags.has_errors() && planned.plan.has_changes();
                 if wanted {
                     // Deletions only.
