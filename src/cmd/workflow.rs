@@ -176,6 +176,15 @@ fn render_to_file(plan: &plcli_plan::Plan) -> Option<std::fs::File> {
     (!failed && file.rewind().is_ok()).then_some(file)
 }
 
+/// Prints an apply's progress lines (buffered: there are two per resource).
+fn print_lines(lines: &[String]) {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    for line in lines {
+        let _ = writeln!(out, "{line}");
+    }
+    let _ = out.flush();
+}
+
 /// Prints a plan, from its rendered text when there is one.
 fn print_rendered_plan(plan: &plcli_plan::Plan, rendered: Option<std::fs::File>) {
     if let Some(mut file) = rendered {
@@ -295,12 +304,7 @@ fn execute(s: &mut Session, mut planned: ManuallyDrop<Planned>, ui: &Ui, destroy
         // The prediction already carried the plan out in memory: its progress lines, then the
         // commit.
         Some(predicted) => {
-            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-            for line in &predicted.log {
-                let _ = writeln!(out, "{line}");
-            }
-            let _ = out.flush();
-            drop(out);
+            print_lines(&predicted.log);
             plcli_engine::commit(&s.ws, &mut s.state, &mut s.world, predicted)
         }
         None => plcli_engine::apply(&s.ws, &s.loaded, &mut s.state, &mut s.world, &planned.plan, &planned.prior, &mut log),
@@ -366,12 +370,8 @@ pub fn run_apply(global: &GlobalArgs, args: &ApplyArgs, ui: &Ui) -> u8 {
         let temps = std::thread::scope(|sc| {
             let writing = sc.spawn(|| plcli_engine::prepare_commit(ws, &mut predicted));
             print_rendered_plan(&planned.plan, rendered);
-            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-            let _ = writeln!(out);
-            for line in &log {
-                let _ = writeln!(out, "{line}");
-            }
-            let _ = out.flush();
+            println!();
+            print_lines(&log);
             writing.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
         });
         let report = plcli_engine::finish_commit(&s.ws, &mut s.state, &mut s.world, predicted, temps);

@@ -255,7 +255,7 @@ impl Changes<'_> {
 
     fn drift_deleted(&self) -> Vec<&str> {
         match self {
-            Changes::Plan(_, p) => p.drift.iter().filter(|d| d.action == Action::Delete).map(|d| d.address.as_str()).collect(),
+            Changes::Plan(_, p) => deleted_addresses(&p.drift).collect(),
             Changes::Stream(s) => s.drift_deleted.iter().map(String::as_str).collect(),
         }
     }
@@ -263,10 +263,15 @@ impl Changes<'_> {
     /// The addresses the plan deletes (for a stream, once the plan is complete).
     fn deletes(&mut self) -> Vec<String> {
         match self {
-            Changes::Plan(_, p) => p.changes.iter().filter(|c| c.action == Action::Delete).map(|c| c.address.clone()).collect(),
+            Changes::Plan(_, p) => deleted_addresses(&p.changes).map(str::to_string).collect(),
             Changes::Stream(s) => s.deletes(),
         }
     }
+}
+
+/// The addresses of the deletions among `changes` (a plan's changes, or its drift).
+pub(crate) fn deleted_addresses(changes: &[plcli_plan::ResourceChange]) -> impl Iterator<Item = &str> {
+    changes.iter().filter(|c| c.action == Action::Delete).map(|c| c.address.as_str())
 }
 
 impl<'a> Changes<'a> {

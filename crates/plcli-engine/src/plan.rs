@@ -441,7 +441,7 @@ pub fn plan_with(
     let mut planned = match sched {
         Some(Ok(mut sched)) => {
             let build_diags = sched.take_diags();
-            let drift_deleted: Vec<String> = drift.iter().filter(|d| d.action == Action::Delete).map(|d| d.address.clone()).collect();
+            let drift_deleted: Vec<String> = crate::apply::deleted_addresses(&drift).map(str::to_string).collect();
             let cancel = std::sync::atomic::AtomicBool::new(false);
             let (tx, rx) = std::sync::mpsc::channel();
             hook.tx = Some(tx);
@@ -477,7 +477,7 @@ pub fn plan_with(
                         std::panic::resume_unwind(panic)
                     }
                 };
-                let wanted = !planned.diags.has_errors() && planned.plan.has_changes();
+                let wanted = prediction_wanted(&planned);
                 if wanted {
                     // Deletions only.
                     hook.start_prediction();
@@ -486,7 +486,7 @@ pub fn plan_with(
                 }
                 hook.flush();
                 let tx = hook.tx.take();
-                let deletes = planned.plan.changes.iter().filter(|c| c.action == Action::Delete).map(|c| c.address.clone()).collect();
+                let deletes = crate::apply::deleted_addresses(&planned.plan.changes).map(str::to_string).collect();
                 if let Some(tx) = tx {
                     let _ = tx.send(crate::apply::Msg::End(wanted.then_some(deletes)));
                 }
@@ -508,7 +508,7 @@ pub fn plan_with(
             let mut schedule = None;
             let (eval, walk_diags) = walk_scheduled(root, &wopts, &mut hook, &mut schedule);
             let mut planned = assemble(loaded, state, opts, drift, &prior, &mut hook, eval, walk_diags);
-            if opts.predict && !opts.destroy && !planned.diags.has_errors() && planned.plan.has_changes() {
+            if opts.predict && !opts.destroy && prediction_wanted(&planned) {
                 let p = run_prediction(
                     opts.commit,
                     loaded,
@@ -525,6 +525,11 @@ pub fn plan_with(
     };
     planned.prior = prior;
     planned
+}
+
+/// Whether a plan is worth predicting: it is valid and changes something.
+fn prediction_wanted(planned: &Planned) -> bool {
+    !planned.diags.has_errors() && planned.plan.has_changes()
 }
 
 /// The plan from what its walk decided: deletions of what the configuration lost, -target,

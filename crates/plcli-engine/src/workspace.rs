@@ -9,6 +9,12 @@ use plcli_sim::World;
 use plcli_state::{atomic_write_with, InstanceState, Journal, Lock, State};
 use plcli_syntax::{Diagnostic, Diagnostics, SourceMap};
 
+/// The world file's bytes: the world, then a newline.
+fn write_world_file(world: &World, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    world.write_json_pretty(w)?;
+    w.write_all(b"\n")
+}
+
 /// Where a root's files are and how to reach them.
 #[derive(Debug, Clone)]
 pub struct Workspace {
@@ -162,11 +168,7 @@ impl Workspace {
     }
 
     pub fn write_world(&self, world: &World) -> Result<(), WorkspaceError> {
-        atomic_write_with(&self.world_path, |w| {
-            world.write_json_pretty(w)?;
-            w.write_all(b"\n")
-        })
-        .map_err(|e| self.world_write_error(e))
+        atomic_write_with(&self.world_path, |w| write_world_file(world, w)).map_err(|e| self.world_write_error(e))
     }
 
     pub fn write_state(&self, state: &State) -> Result<(), WorkspaceError> {
@@ -192,12 +194,7 @@ impl Workspace {
     /// both in temporary files beside them, side by side. Returns their names.
     pub fn write_temps(&self, state: &State, world: &World) -> Result<(PathBuf, PathBuf), WorkspaceError> {
         let (w, s) = std::thread::scope(|scope| {
-            let w = scope.spawn(|| {
-                plcli_state::write_temp(&self.world_path, |w| {
-                    world.write_json_pretty(w)?;
-                    w.write_all(b"\n")
-                })
-            });
+            let w = scope.spawn(|| plcli_state::write_temp(&self.world_path, |w| write_world_file(world, w)));
             // The state first: joining first would write the two one after the other.
             let s = state.save_temp(&self.state_path);
             (w.join(), s)

@@ -583,7 +583,7 @@ impl<'a> Walker<'a> {
                     edges.push((dep, me.clone()));
                 }
             }
-            for ((mode, t, n), r) in &m.resources {
+            for (mode, t, n) in m.resources.keys() {
                 let me = NodeKey::Resource(path.clone(), *mode, t.clone(), n.clone());
                 if let Some(pc) = &parent_call {
                     edges.push((pc.clone(), me.clone()));
@@ -591,10 +591,8 @@ impl<'a> Walker<'a> {
                 if sim_block.is_some() {
                     edges.push((NodeKey::Simulation, me.clone()));
                 }
-                let (provider, deps, diags) = resource_refs.next().unwrap_or_else(|| {
-                    let provider = self.resolve_provider(path, r);
-                    (provider, self.resource_deps(path, r), Diagnostics::new())
-                });
+                // Resolved above for exactly these resources, in this order.
+                let (provider, deps, diags) = resource_refs.next().expect("one result per resource");
                 self.diags.extend(diags);
                 if let Some(pk) = provider {
                     if root.providers.contains_key(&pk) {
