@@ -157,31 +157,12 @@ impl Refs {
     }
 }
 
-/// The position of `name` in [`REFERENCE_ATTRS`] (a `match`: this runs for every attribute of
-/// every object put).
+/// The position of `name` in [`REFERENCE_ATTRS`] (a hash lookup: this runs for every
+/// attribute of every object put).
 fn attr_position(name: &str) -> Option<usize> {
-    let pos = match name {
-        "vpc_id" => 0,
-        "subnet_id" => 1,
-        "subnet_ids" => 2,
-        "vpc_endpoint_service_id" => 3,
-        "vpc_endpoint_id" => 4,
-        "load_balancer_arn" => 5,
-        "target_group_arn" => 6,
-        "zone_id" => 7,
-        "security_group_id" => 8,
-        "security_group_ids" => 9,
-        "vpc_security_group_ids" => 10,
-        "network_load_balancer_arns" => 11,
-        "service_name" => 12,
-        "target_id" => 13,
-        "name" => 14,
-        "private_dns_name" => 15,
-        "principal_arn" => 16,
-        _ => return None,
-    };
-    debug_assert_eq!(REFERENCE_ATTRS[pos], name);
-    Some(pos)
+    static POSITIONS: std::sync::LazyLock<HashMap<&'static str, usize>> =
+        std::sync::LazyLock::new(|| REFERENCE_ATTRS.iter().enumerate().map(|(i, a)| (*a, i)).collect());
+    POSITIONS.get(name).copied()
 }
 
 /// The simulated region(s): every account's objects by cloud ID.
@@ -267,7 +248,6 @@ impl World {
             }
             None => index_entries(&mut self.index, &obj.ty, id, &new),
         }
-        drop(new);
         self.objects.insert(id.to_string(), obj);
     }
 
