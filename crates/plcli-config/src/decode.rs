@@ -3,8 +3,8 @@ use std::path::{Path, PathBuf};
 
 use plcli_eval::{parse_type, references, span_of, ResourceMode, Subject};
 use plcli_lang::{Type, Value};
-use plcli_syntax::hcl_edit::expr::{Expression, TraversalOperator};
-use plcli_syntax::hcl_edit::structure::{Attribute, Block, BlockLabel, Body, Structure};
+use plcli_syntax::ast::{Attribute, Block, BlockLabel, Body, Structure};
+use plcli_syntax::ast::{Expression, TraversalOperator};
 use plcli_syntax::{load_root, Diagnostic, Diagnostics, FileId, FileKind, SourceMap, Span};
 
 /// Deepest module nesting accepted (guards against a module that calls itself).
@@ -459,8 +459,8 @@ fn decode_plcli(module: &mut Module, file: FileId, block: Block, diags: &mut Dia
 /// Moves the named attributes out of a body.
 fn take_attrs(body: Body, names: &[&str]) -> (Body, BTreeMap<String, Attribute>) {
     let mut taken = BTreeMap::new();
-    // Exactly as large as needed: a body's structures are some 300 bytes each, and a
-    // growing vector would leave room for up to as many again in every resource.
+    // Exactly as large as needed: a growing vector would leave room for up to as many
+    // structures again in every resource.
     let mut rest = Body::with_capacity(body.len());
     for s in body.into_iter() {
         match s {
@@ -648,7 +648,7 @@ fn decode_depends_on(file: FileId, attr: Option<Attribute>, diags: &mut Diagnost
                         .with_detail("In this context, references are expected literally rather than in quotes.")
                         .with_help(format!("remove the quotes: {}", s.as_str())),
                 );
-                match plcli_syntax::hcl_edit::parser::parse_expr(s.as_str()) {
+                match plcli_syntax::ast::parse_expr(s.as_str()) {
                     Ok(e) => {
                         parsed = e;
                         &parsed
@@ -867,11 +867,11 @@ fn decode_module_call(module: &mut Module, file: FileId, block: Block, diags: &m
                     Expression::Object(o) => {
                         for (k, v) in o.iter() {
                             let local = match k {
-                                plcli_syntax::hcl_edit::expr::ObjectKey::Ident(i) => i.as_str().to_string(),
-                                plcli_syntax::hcl_edit::expr::ObjectKey::Expression(e) => match e {
+                                plcli_syntax::ast::ObjectKey::Ident(i) => i.as_str().to_string(),
+                                plcli_syntax::ast::ObjectKey::Expression(e) => match e {
                                     Expression::Variable(v) => v.as_str().to_string(),
                                     Expression::Traversal(_) => {
-                                        let fake = Attribute::new(plcli_syntax::hcl_edit::Ident::new("k"), e.clone());
+                                        let fake = Attribute::new(plcli_syntax::ast::Ident::new("k"), e.clone());
                                         match decode_provider_ref(file, &fake, diags) {
                                             Some(p) => p.key(),
                                             None => continue,
@@ -881,7 +881,7 @@ fn decode_module_call(module: &mut Module, file: FileId, block: Block, diags: &m
                                     _ => continue,
                                 },
                             };
-                            let fake = Attribute::new(plcli_syntax::hcl_edit::Ident::new("provider"), v.expr().clone());
+                            let fake = Attribute::new(plcli_syntax::ast::Ident::new("provider"), v.expr().clone());
                             if let Some(p) = decode_provider_ref(file, &fake, diags) {
                                 providers.push((local, p));
                             }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use plcli_eval::{span_of, Evaluator, NoScope};
 use plcli_lang::{Type, Value};
-use plcli_syntax::hcl_edit::structure::Structure;
+use plcli_syntax::ast::Structure;
 use plcli_syntax::{parse_tfvars, Diagnostic, Diagnostics, SourceMap, Span, TfvarsFile};
 
 use crate::Module;
@@ -159,7 +159,7 @@ fn parse_raw(ty: &Type, text: &str, sources: &mut SourceMap, origin: &str) -> Re
         return Ok(Value::string(text));
     }
     let file = sources.add(origin.to_string(), Path::new(origin), text.to_string());
-    match plcli_syntax::hcl_edit::parser::parse_expr(text) {
+    match plcli_syntax::ast::parse_expr(text) {
         Ok(expr) => Evaluator::new(file, &LITERAL).eval(&expr),
         Err(e) => Err(Diagnostic::error("invalid_variable_value", format!("Invalid value for {origin}"))
             .with_span(Span::new(file, 0..text.len()))

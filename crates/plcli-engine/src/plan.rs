@@ -760,9 +760,7 @@ fn attribute_span(root: &plcli_config::Module, r: &InstanceRecord, name: Option<
     }
     let res = m.resource(r.mode, &r.ty, &r.name)?;
     res.body.iter().find_map(|s| match s {
-        plcli_syntax::hcl_edit::structure::Structure::Attribute(a) if a.key.as_str() == name => {
-            Some(plcli_eval::span_of(res.file, &a.value))
-        }
+        plcli_syntax::ast::Structure::Attribute(a) if a.key.as_str() == name => Some(plcli_eval::span_of(res.file, &a.value)),
         _ => None,
     })
 }

@@ -2,8 +2,8 @@ use std::collections::BTreeMap;
 
 use plcli_lang::functions::{self, FuncContext};
 use plcli_lang::{format_number, Value};
-use plcli_syntax::hcl_edit::expr::{BinaryOperator, Expression, ForExpr, ObjectKey, TraversalOperator, UnaryOperator};
-use plcli_syntax::hcl_edit::template::{Directive, Element, Template};
+use plcli_syntax::ast::{BinaryOperator, Expression, ForExpr, ObjectKey, TraversalOperator, UnaryOperator};
+use plcli_syntax::ast::{Directive, Element, Template};
 use plcli_syntax::{Diagnostic, FileId, Span};
 
 use crate::refs::{subject_of, Subject};
@@ -81,7 +81,7 @@ impl<'a> Evaluator<'a> {
         self
     }
 
-    fn span<T: plcli_syntax::hcl_edit::Span>(&self, item: &T) -> Span {
+    fn span<T: plcli_syntax::ast::Span>(&self, item: &T) -> Span {
         span_of(self.file, item)
     }
 
@@ -485,7 +485,7 @@ impl<'a> Evaluator<'a> {
         Ok(Value::Object(map.into()))
     }
 
-    fn call(&mut self, f: &plcli_syntax::hcl_edit::expr::FuncCall) -> R {
+    fn call(&mut self, f: &plcli_syntax::ast::FuncCall) -> R {
         let name = f.name.name.as_str();
         let span = self.span(&f.name.name);
         if f.name.is_namespaced() {
@@ -630,7 +630,7 @@ impl<'a> Evaluator<'a> {
                 format!("Call to function \"templatefile\" failed: no file exists at {}: {e}.", full.display()),
             )
         })?;
-        let template = plcli_syntax::hcl_edit::parser::parse_template(&text).map_err(|e| {
+        let template = plcli_syntax::ast::parse_template(&text).map_err(|e| {
             err(
                 "invalid_function_argument",
                 "Invalid template",
@@ -1041,7 +1041,7 @@ fn binary(op: BinaryOperator, lhs: Value, rhs: Value) -> Result<Value, (Side, St
 #[cfg(test)]
 mod tests {
     use super::*;
-    use plcli_syntax::hcl_edit::parser::parse_expr;
+    use plcli_syntax::ast::parse_expr;
 
     struct TestScope;
     impl Scope for TestScope {

@@ -24,7 +24,7 @@ pub use typexpr::parse_type;
 use plcli_syntax::{FileId, Span};
 
 /// The span of any hcl-edit item, in `file`.
-pub fn span_of<T: plcli_syntax::hcl_edit::Span>(file: FileId, item: &T) -> Span {
+pub fn span_of<T: plcli_syntax::ast::Span>(file: FileId, item: &T) -> Span {
     Span::from_opt(file, item.span())
 }
 

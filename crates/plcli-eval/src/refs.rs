@@ -1,5 +1,5 @@
-use plcli_syntax::hcl_edit::expr::{Expression, TraversalOperator};
-use plcli_syntax::hcl_edit::template::{Directive, Element, Template};
+use plcli_syntax::ast::{Directive, Element, Template};
+use plcli_syntax::ast::{Expression, TraversalOperator};
 use plcli_syntax::{Diagnostic, FileId, Span};
 
 use crate::span_of;

@@ -1,7 +1,7 @@
 use std::collections::BTreeMap;
 
 use plcli_lang::{ObjectAttr, Type, Value};
-use plcli_syntax::hcl_edit::expr::{Expression, ObjectKey};
+use plcli_syntax::ast::{Expression, ObjectKey};
 use plcli_syntax::{Diagnostic, FileId};
 
 use crate::eval::{Evaluator, NoScope};

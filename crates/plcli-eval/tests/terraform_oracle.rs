@@ -44,7 +44,7 @@ fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
 }
 
 fn outcome(expr: &str) -> Result<serde_json::Value, String> {
-    let parsed = plcli_syntax::hcl_edit::parser::parse_expr(expr).map_err(|e| format!("parse error: {}", e.message()))?;
+    let parsed = plcli_syntax::ast::parse_expr(expr).map_err(|e| format!("parse error: {}", e.message()))?;
     let v = Evaluator::new(FileId(0), &NoRefs).eval(&parsed).map_err(|d| d.summary)?;
     if !v.is_wholly_known() {
         return Err("unknown".into());

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use plcli_aws::{BlockSchema, Nesting};
 use plcli_eval::{did_you_mean, span_of, Evaluator, Scope};
 use plcli_lang::Value;
-use plcli_syntax::hcl_edit::expr::Expression;
-use plcli_syntax::hcl_edit::structure::{Block, Body, Structure};
+use plcli_syntax::ast::Expression;
+use plcli_syntax::ast::{Block, Body, Structure};
 use plcli_syntax::{Diagnostic, Diagnostics, FileId, Span};
 
 /// What unset computed attributes become.

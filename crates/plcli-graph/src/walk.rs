@@ -15,8 +15,8 @@ use plcli_config::{Module, ModuleSource, Resource};
 use plcli_eval::{did_you_mean, references_with_bound, span_of, Evaluator, Reference, ResourceMode, Scope, Subject};
 use plcli_lang::functions::FuncContext;
 use plcli_lang::{format_number, Value};
-use plcli_syntax::hcl_edit::expr::{Expression, TraversalOperator};
-use plcli_syntax::hcl_edit::structure::{Body, Structure};
+use plcli_syntax::ast::{Body, Structure};
+use plcli_syntax::ast::{Expression, TraversalOperator};
 use plcli_syntax::{Diagnostic, Diagnostics, FileId, Span};
 
 use crate::body::eval_body;

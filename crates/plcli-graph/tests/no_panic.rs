@@ -216,7 +216,7 @@ fn mutated_expressions() {
         let base = &exprs[i % exprs.len()];
         let text = if i < exprs.len() { base.clone() } else { mutate(&mut rng, base) };
         let r = std::panic::catch_unwind(|| {
-            if let Ok(e) = plcli_syntax::hcl_edit::parser::parse_expr(&text) {
+            if let Ok(e) = plcli_syntax::ast::parse_expr(&text) {
                 let _ = Evaluator::new(FileId(0), &NoRefs).eval(&e);
             }
         });

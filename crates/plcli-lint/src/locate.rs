@@ -2,7 +2,7 @@
 
 use plcli_config::Resource;
 use plcli_eval::span_of;
-use plcli_syntax::hcl_edit::structure::Structure;
+use plcli_syntax::ast::Structure;
 use plcli_syntax::{SourceMap, Span};
 
 /// The span of the argument or block `name` in a resource's body: `name = value` when it

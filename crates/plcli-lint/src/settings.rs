@@ -14,8 +14,8 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use plcli_eval::span_of;
-use plcli_syntax::hcl_edit::expr::Expression;
-use plcli_syntax::hcl_edit::structure::Structure;
+use plcli_syntax::ast::Expression;
+use plcli_syntax::ast::Structure;
 use plcli_syntax::{Diagnostic, Diagnostics, FileId, SourceMap};
 
 use crate::finding::Severity;
@@ -84,13 +84,7 @@ impl Settings {
         }
     }
 
-    fn read_rule(
-        &mut self,
-        file: FileId,
-        info: &'static RuleInfo,
-        body: &plcli_syntax::hcl_edit::structure::Body,
-        diags: &mut Diagnostics,
-    ) {
+    fn read_rule(&mut self, file: FileId, info: &'static RuleInfo, body: &plcli_syntax::ast::Body, diags: &mut Diagnostics) {
         for s in body.iter() {
             let Structure::Attribute(a) = s else {
                 if let Structure::Block(b) = s {

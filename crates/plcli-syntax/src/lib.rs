@@ -1,7 +1,7 @@
 //! plcli-syntax: the first stage of the pipeline.
 //!
 //! Owns reading a root directory (`*.tf`, `*.plcli.hcl`, tfvars files), parsing HCL with
-//! `hcl-edit` so that every item keeps its byte span, the [`SourceMap`] that turns spans into
+//! `hcl-edit` into the compact tree of [`ast`] (every item keeps its byte span), the [`SourceMap`] that turns spans into
 //! `file:line:column`, and [`Diagnostic`]s (miette-rendered text and Terraform's JSON shape).
 //!
 //! Invariants: it never evaluates an expression and knows nothing about AWS; a file is read and
@@ -11,6 +11,7 @@
 // Diagnostics are large and only built on the error path; boxing them would cost every caller.
 #![allow(clippy::result_large_err)]
 
+pub mod ast;
 mod diag;
 mod load;
 mod source;
@@ -19,5 +20,5 @@ pub use diag::{Diagnostic, Diagnostics, Label, Severity};
 pub use load::{load_root, parse_file, parse_tfvars, FileKind, LoadedRoot, ParsedFile, TfvarsFile};
 pub use source::{FileId, Pos, SourceFile, SourceMap, Span};
 
-/// Re-export of the HCL syntax tree plcli works on.
+/// Re-export of the HCL parser (for `fmt`'s syntax check and parser errors).
 pub use hcl_edit;

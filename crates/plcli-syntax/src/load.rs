@@ -1,7 +1,6 @@
 use std::path::{Path, PathBuf};
 
-use hcl_edit::structure::{Body, Structure};
-use hcl_edit::Span as _;
+use crate::ast::{Body, Span as _, Structure};
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::source::{FileId, SourceMap, Span};
@@ -151,7 +150,7 @@ pub(crate) fn parse_body(file: FileId, text: &str, diags: &mut Diagnostics) -> O
     }
     let parsed = match parse_in_parts(text) {
         Some(body) => Ok(body),
-        None => hcl_edit::parser::parse_body(text),
+        None => crate::ast::parse_body(text),
     };
     match parsed {
         Ok(body) => {
@@ -173,9 +172,9 @@ const PARTS_MIN_BYTES: usize = 1 << 20;
 /// it, so that every span is the whole file's. `None` when the file is small, on one core, or
 /// when a part does not parse: a cut inside a heredoc or a comment leaves the part before it
 /// unterminated, and the whole file is then parsed in one piece (which also gives the exact
-/// syntax error).
+/// syntax error). Each part's hcl-edit tree is converted to the compact tree on its own thread
+/// and dropped there.
 fn parse_in_parts(text: &str) -> Option<Body> {
-    use hcl_edit::Decorate as _;
     let threads = rayon::current_num_threads().min(4);
     if threads < 2 || text.len() < PARTS_MIN_BYTES {
         return None;
@@ -200,17 +199,12 @@ fn parse_in_parts(text: &str) -> Option<Body> {
         .map(|w| {
             let (start, end) = (w[0], w[1]);
             if start == 0 {
-                return hcl_edit::parser::parse_body(&text[..end]).ok();
+                return crate::ast::parse_body(&text[..end]).ok();
             }
             let mut padded = String::with_capacity(end);
             padded.extend(std::iter::repeat_n(' ', start));
             padded.push_str(&text[start..end]);
-            let mut body = hcl_edit::parser::parse_body(&padded).ok()?;
-            // The padding ended up in the first structure's leading whitespace.
-            if let Some(mut first) = body.iter_mut().next() {
-                first.decor_mut().set_prefix("");
-            }
-            Some(body)
+            crate::ast::parse_body(&padded).ok()
         })
         .collect();
     let mut parts = parts.into_iter();
@@ -446,7 +440,7 @@ mod tests {
         fn walk(body: &Body, out: &mut Vec<String>) {
             for s in body.iter() {
                 match s {
-                    Structure::Attribute(a) => out.push(format!("{}={:?}:{}", a.key.as_str(), a.value.span(), a.value.to_string().trim())),
+                    Structure::Attribute(a) => out.push(format!("{}={:?}:{:?}", a.key.as_str(), a.value.span(), a.value)),
                     Structure::Block(b) => {
                         out.push(format!("{}{:?}@{:?}", b.ident.as_str(), b.labels, b.span()));
                         walk(&b.body, out);
@@ -476,7 +470,7 @@ mod tests {
     fn a_large_file_parsed_in_parts_is_the_file_parsed_whole() {
         let text = big_file(20_000, "");
         assert!(text.len() > PARTS_MIN_BYTES);
-        let whole = hcl_edit::parser::parse_body(&text).unwrap();
+        let whole = crate::ast::parse_body(&text).unwrap();
         // On a single core there are no parts.
         if let Some(parts) = parse_in_parts(&text) {
             assert_eq!(outline(&parts), outline(&whole));
@@ -491,7 +485,7 @@ mod tests {
             text.push_str(&format!("locals {{\n  doc{i} = <<EOT\n{{\n}}\nEOT\n}}\n/*\n}}\n*/\nresource \"aws_vpc\" \"v{i}\" {{\n  cidr_block = \"10.0.0.0/16\"\n}}\n"));
         }
         assert!(text.len() > PARTS_MIN_BYTES);
-        let whole = hcl_edit::parser::parse_body(&text).unwrap();
+        let whole = crate::ast::parse_body(&text).unwrap();
         let (mut sources, mut diags) = (SourceMap::new(), Diagnostics::new());
         let file = sources.add("main.tf", Path::new("main.tf"), text.as_str());
         let parsed = parse_body(file, &text, &mut diags).unwrap();
