@@ -768,6 +768,16 @@ mod convert {
     use super::*;
     use hcl_edit::{expr as he, structure as hs, template as ht, Decorated};
 
+    /// Converts a vector into an exactly sized new one. (`collect` would reuse the source's
+    /// allocation in place, keeping hcl-edit's much larger buffer alive.)
+    fn all<T, U>(v: impl IntoIterator<Item = T>, f: impl FnMut(T) -> U) -> Vec<U> {
+        let it = v.into_iter();
+        let mut out = Vec::with_capacity(it.size_hint().0);
+        out.extend(it.map(f));
+        out.shrink_to_fit();
+        out
+    }
+
     fn ident(d: Decorated<hcl_edit::Ident>) -> Ident {
         let span = Sp::of(d.span());
         Ident { name: CompactString::from(d.into_value().into_string()), span }
@@ -789,25 +799,22 @@ mod convert {
                 he::Expression::String(s) => Expression::String(spanned(s.span(), s.into_value())),
                 he::Expression::Array(a) => {
                     let span = Sp::of(a.span());
-                    Expression::Array(Array { values: a.into_iter().map(Expression::from).collect(), span })
+                    Expression::Array(Array { values: all(a, Expression::from), span })
                 }
                 he::Expression::Object(o) => {
                     let span = Sp::of(o.span());
-                    let items = o
-                        .into_iter()
-                        .map(|(k, v)| {
+                    let items = all(o, |(k, v)| {
                             let key = match k {
                                 he::ObjectKey::Ident(i) => ObjectKey::Ident(ident(i)),
                                 he::ObjectKey::Expression(e) => ObjectKey::Expression(e.into()),
                             };
                             (key, ObjectValue { expr: v.into_expr().into() })
-                        })
-                        .collect();
+                        });
                     Expression::Object(Box::new(Object { items, span }))
                 }
                 he::Expression::StringTemplate(t) => {
                     let span = Sp::of(t.span());
-                    let elements = t.into_iter().map(Element::from).collect();
+                    let elements = all(t, Element::from);
                     Expression::StringTemplate(Box::new(StringTemplate { elements, span }))
                 }
                 he::Expression::HeredocTemplate(h) => {
@@ -834,18 +841,15 @@ mod convert {
                     let f = *f;
                     let expand_final = f.args.expand_final();
                     Expression::FuncCall(Box::new(FuncCall {
-                        name: FuncName { namespace: f.name.namespace.into_iter().map(ident).collect(), name: ident(f.name.name) },
-                        args: FuncArgs { args: f.args.into_iter().map(Expression::from).collect(), expand_final },
+                        name: FuncName { namespace: all(f.name.namespace, ident), name: ident(f.name.name) },
+                        args: FuncArgs { args: all(f.args, Expression::from), expand_final },
                         span,
                     }))
                 }
                 he::Expression::Traversal(t) => {
                     let span = Sp::of(t.span());
                     let t = *t;
-                    let operators = t
-                        .operators
-                        .into_iter()
-                        .map(|op| {
+                    let operators = all(t.operators, |op| {
                             let span = Sp::of(op.span());
                             let value = match op.into_value() {
                                 he::TraversalOperator::AttrSplat(_) => TraversalOperator::AttrSplat(Splat),
@@ -855,8 +859,7 @@ mod convert {
                                 he::TraversalOperator::LegacyIndex(n) => TraversalOperator::LegacyIndex(spanned(n.span(), n.into_value())),
                             };
                             Spanned { value, span }
-                        })
-                        .collect();
+                        });
                     Expression::Traversal(Box::new(Traversal { expr: t.expr.into(), operators, span }))
                 }
                 he::Expression::UnaryOp(u) => {
@@ -899,7 +902,7 @@ mod convert {
     impl From<ht::Template> for Template {
         fn from(t: ht::Template) -> Template {
             let span = Sp::of(t.span());
-            Template { elements: t.into_iter().map(Element::from).collect(), span }
+            Template { elements: all(t, Element::from), span }
         }
     }
 
@@ -944,7 +947,7 @@ mod convert {
     impl From<hs::Body> for Body {
         fn from(b: hs::Body) -> Body {
             let span = Sp::of(b.span());
-            Body { structures: b.into_iter().map(Structure::from).collect(), span }
+            Body { structures: all(b, Structure::from), span }
         }
     }
 
@@ -959,14 +962,10 @@ mod convert {
                     let span = Sp::of(b.span());
                     Structure::Block(Block {
                         ident: ident(b.ident),
-                        labels: b
-                            .labels
-                            .into_iter()
-                            .map(|l| match l {
+                        labels: all(b.labels, |l| match l {
                                 hs::BlockLabel::Ident(i) => BlockLabel::Ident(ident(i)),
                                 hs::BlockLabel::String(s) => BlockLabel::String(spanned(s.span(), s.into_value())),
-                            })
-                            .collect(),
+                            }),
                         body: b.body.into(),
                         span,
                     })
