@@ -340,7 +340,8 @@ pub(crate) fn remote_state(config: &Value, base: &std::path::Path) -> Result<Val
         Ok(None) => return Err(format!("no state file at {}", full.display())),
         Err(e) => return Err(e.to_string()),
     };
-    let mut outputs: BTreeMap<plcli_lang::Key, Value> = config.get_attr("defaults").and_then(Value::as_map).cloned().unwrap_or_default();
+    let mut outputs: plcli_lang::Entries<plcli_lang::Key, Value> =
+        config.get_attr("defaults").and_then(Value::as_map).cloned().unwrap_or_default();
     for (k, o) in st.outputs {
         outputs.insert(k.into(), o.value);
     }

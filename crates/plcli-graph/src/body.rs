@@ -44,7 +44,7 @@ fn eval_body_with(
     diags: &mut Diagnostics,
     iterators: &mut Vec<(String, Value)>,
 ) -> Value {
-    let mut attrs: BTreeMap<plcli_lang::Key, Value> = BTreeMap::new();
+    let mut attrs: plcli_lang::Entries<plcli_lang::Key, Value> = plcli_lang::Entries::new();
     let mut blocks: BTreeMap<String, Vec<(Value, Span)>> = BTreeMap::new();
     let mut as_blocks: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     for s in body.iter() {

@@ -9,6 +9,7 @@
 //! `filebase64`) which read relative to a base directory given by the caller; deterministic
 //! (`uuid` is derived from its call site, never random).
 
+mod entries;
 pub mod functions;
 mod json_layout;
 mod types;
@@ -16,4 +17,4 @@ mod value;
 
 pub use json_layout::OuterIndent;
 pub use types::{ObjectAttr, Type};
-pub use value::{format_number, Key, Value, ValueMap};
+pub use value::{format_number, Entries, Key, Value, ValueMap};

@@ -128,7 +128,7 @@ fn tokenize(config: &Value, schema: &BlockSchema, address: &str, configured: &[S
     Value::Object(m)
 }
 
-fn set(m: &mut BTreeMap<plcli_lang::Key, Value>, k: &str, v: impl Into<plcli_lang::Key>) {
+fn set(m: &mut plcli_lang::Entries<plcli_lang::Key, Value>, k: &str, v: impl Into<plcli_lang::Key>) {
     m.insert(k.into(), Value::string(v));
 }
 

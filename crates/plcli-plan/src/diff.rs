@@ -1,5 +1,3 @@
-use std::collections::BTreeMap;
-
 use plcli_aws::BlockSchema;
 use plcli_lang::Value;
 
@@ -115,7 +113,7 @@ pub fn diff(
     let Some(prior) = prior else {
         return Diff { action: Action::Create, after: config.clone(), replace_paths: Vec::new() };
     };
-    let empty = BTreeMap::new();
+    let empty = plcli_lang::Entries::new();
     let prior_m = prior.as_map().unwrap_or(&empty);
     let config_m = config.as_map().unwrap_or(&empty);
     let mut after: Vec<(plcli_lang::Key, Value)> = Vec::with_capacity(prior_m.len().max(config_m.len()));
@@ -192,8 +190,8 @@ static NULL: Value = Value::Null;
 /// The keys of two maps in order, each with its value in either (a merge of the two sorted
 /// key sequences: no set of keys is built).
 fn union<'a>(
-    a: &'a BTreeMap<plcli_lang::Key, Value>,
-    b: &'a BTreeMap<plcli_lang::Key, Value>,
+    a: &'a plcli_lang::Entries<plcli_lang::Key, Value>,
+    b: &'a plcli_lang::Entries<plcli_lang::Key, Value>,
 ) -> impl Iterator<Item = (&'a plcli_lang::Key, Option<&'a Value>, Option<&'a Value>)> + 'a {
     let (mut a, mut b) = (a.iter().peekable(), b.iter().peekable());
     std::iter::from_fn(move || match (a.peek(), b.peek()) {

@@ -109,7 +109,7 @@ fn render_change(out: &mut String, c: &ResourceChange) {
     let kind = if c.mode == "data" { "data" } else { "resource" };
     let _ = writeln!(out, "{} {kind} \"{}\" \"{}\" {{", symbol(c.action), c.ty, c.name);
     let schema = schema_of(c);
-    let empty = BTreeMap::new();
+    let empty = plcli_lang::Entries::new();
     let before = c.before.as_ref().and_then(Value::as_map).unwrap_or(&empty);
     let after = c.after.as_ref().and_then(Value::as_map).unwrap_or(&empty);
     let keys: std::collections::BTreeSet<&plcli_lang::Key> = before.keys().chain(after.keys()).collect();

@@ -1,13 +1,11 @@
 //! Data sources: read-only calls answered from the world, as the caller sees it.
 
-use std::collections::BTreeMap;
-
 use plcli_lang::Value;
 
 use crate::ops::{principal_matches, Caller};
 use crate::world::{ApiError, World};
 
-type Attrs = BTreeMap<plcli_lang::Key, Value>;
+type Attrs = plcli_lang::Entries<plcli_lang::Key, Value>;
 
 fn s(v: impl Into<plcli_lang::Key>) -> Value {
     Value::string(v)

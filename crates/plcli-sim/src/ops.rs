@@ -20,7 +20,7 @@ pub struct Caller {
     pub quotas: BTreeMap<String, f64>,
 }
 
-type Attrs = BTreeMap<plcli_lang::Key, Value>;
+type Attrs = plcli_lang::Entries<plcli_lang::Key, Value>;
 type R<T> = Result<T, ApiError>;
 
 fn s(v: impl Into<plcli_lang::Key>) -> Value {

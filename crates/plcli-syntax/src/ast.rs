@@ -804,12 +804,12 @@ mod convert {
                 he::Expression::Object(o) => {
                     let span = Sp::of(o.span());
                     let items = all(o, |(k, v)| {
-                            let key = match k {
-                                he::ObjectKey::Ident(i) => ObjectKey::Ident(ident(i)),
-                                he::ObjectKey::Expression(e) => ObjectKey::Expression(e.into()),
-                            };
-                            (key, ObjectValue { expr: v.into_expr().into() })
-                        });
+                        let key = match k {
+                            he::ObjectKey::Ident(i) => ObjectKey::Ident(ident(i)),
+                            he::ObjectKey::Expression(e) => ObjectKey::Expression(e.into()),
+                        };
+                        (key, ObjectValue { expr: v.into_expr().into() })
+                    });
                     Expression::Object(Box::new(Object { items, span }))
                 }
                 he::Expression::StringTemplate(t) => {
@@ -850,16 +850,16 @@ mod convert {
                     let span = Sp::of(t.span());
                     let t = *t;
                     let operators = all(t.operators, |op| {
-                            let span = Sp::of(op.span());
-                            let value = match op.into_value() {
-                                he::TraversalOperator::AttrSplat(_) => TraversalOperator::AttrSplat(Splat),
-                                he::TraversalOperator::FullSplat(_) => TraversalOperator::FullSplat(Splat),
-                                he::TraversalOperator::GetAttr(i) => TraversalOperator::GetAttr(ident(i)),
-                                he::TraversalOperator::Index(e) => TraversalOperator::Index(e.into()),
-                                he::TraversalOperator::LegacyIndex(n) => TraversalOperator::LegacyIndex(spanned(n.span(), n.into_value())),
-                            };
-                            Spanned { value, span }
-                        });
+                        let span = Sp::of(op.span());
+                        let value = match op.into_value() {
+                            he::TraversalOperator::AttrSplat(_) => TraversalOperator::AttrSplat(Splat),
+                            he::TraversalOperator::FullSplat(_) => TraversalOperator::FullSplat(Splat),
+                            he::TraversalOperator::GetAttr(i) => TraversalOperator::GetAttr(ident(i)),
+                            he::TraversalOperator::Index(e) => TraversalOperator::Index(e.into()),
+                            he::TraversalOperator::LegacyIndex(n) => TraversalOperator::LegacyIndex(spanned(n.span(), n.into_value())),
+                        };
+                        Spanned { value, span }
+                    });
                     Expression::Traversal(Box::new(Traversal { expr: t.expr.into(), operators, span }))
                 }
                 he::Expression::UnaryOp(u) => {
@@ -963,9 +963,9 @@ mod convert {
                     Structure::Block(Block {
                         ident: ident(b.ident),
                         labels: all(b.labels, |l| match l {
-                                hs::BlockLabel::Ident(i) => BlockLabel::Ident(ident(i)),
-                                hs::BlockLabel::String(s) => BlockLabel::String(spanned(s.span(), s.into_value())),
-                            }),
+                            hs::BlockLabel::Ident(i) => BlockLabel::Ident(ident(i)),
+                            hs::BlockLabel::String(s) => BlockLabel::String(spanned(s.span(), s.into_value())),
+                        }),
                         body: b.body.into(),
                         span,
                     })

@@ -247,7 +247,7 @@ pub(super) fn index(a: Args) -> Result<Value, FuncError> {
 }
 
 pub(super) fn keys(a: Args) -> Result<Value, FuncError> {
-    let keys = |m: &BTreeMap<Key, Value>| m.keys().map(|k| Value::String(k.clone())).collect();
+    let keys = |m: &crate::Entries<Key, Value>| m.keys().map(|k| Value::String(k.clone())).collect();
     match &a.vals[0] {
         Value::Unknown => Ok(Value::Unknown),
         Value::Object(m) => Ok(Value::Tuple(keys(m))),

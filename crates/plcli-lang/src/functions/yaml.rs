@@ -224,7 +224,7 @@ impl Emitter {
         Ok(())
     }
 
-    fn mapping(&mut self, m: &BTreeMap<crate::Key, Value>, indent: usize, first_inline: bool) -> Result<(), String> {
+    fn mapping(&mut self, m: &crate::Entries<crate::Key, Value>, indent: usize, first_inline: bool) -> Result<(), String> {
         for (i, (k, v)) in m.iter().enumerate() {
             if i > 0 || !first_inline {
                 self.newline(indent);
