@@ -15,7 +15,7 @@ use plcli_state::{InstanceState, Journal, OutputState, State};
 use plcli_syntax::{Diagnostic, Diagnostics};
 use serde_json::{json, Value as Json};
 
-use crate::plan::{index_json, module_address};
+use crate::plan::{index_json, module_address, Prior};
 use crate::workspace::{Loaded, Workspace};
 
 /// What an apply did.
@@ -283,7 +283,7 @@ impl<'a> Changes<'a> {
 struct ApplyHook<'a, 'b> {
     base_dir: std::path::PathBuf,
     plan: Changes<'a>,
-    prior: &'a BTreeMap<String, InstanceState>,
+    prior: &'a Prior,
     world: &'a mut World,
     state: &'a mut State,
     rec: &'a mut Recorder<'b>,
@@ -352,7 +352,7 @@ impl InstanceHook for ApplyHook<'_, '_> {
                 let _ = self.world.register_azs(acct, &a.az_ids);
             }
         }
-        let prior = self.prior.get(&r.address).map(|p| p.attributes.clone());
+        let prior = self.prior.get(r.address.as_str()).cloned();
         let Some((action, planned_after)) = self.plan.take(r.address.as_str()) else {
             return prior.unwrap_or(Value::Unknown);
         };
@@ -489,20 +489,14 @@ pub fn apply(
     state: &mut State,
     world: &mut World,
     plan: &Plan,
-    prior: &BTreeMap<String, InstanceState>,
+    prior: &Prior,
     log: &mut dyn FnMut(&str),
 ) -> ApplyReport {
     apply_inner(Durability::Journal(ws), loaded, state, world, Changes::of(plan), prior, None, log)
 }
 
 /// Applies a plan to in-memory copies only: no journal, no files (`verify --planned`).
-pub fn apply_in_memory(
-    loaded: &Loaded,
-    state: &mut State,
-    world: &mut World,
-    plan: &Plan,
-    prior: &BTreeMap<String, InstanceState>,
-) -> ApplyReport {
+pub fn apply_in_memory(loaded: &Loaded, state: &mut State, world: &mut World, plan: &Plan, prior: &Prior) -> ApplyReport {
     apply_inner(Durability::InMemory, loaded, state, world, Changes::of(plan), prior, None, &mut |_| {})
 }
 
@@ -619,7 +613,7 @@ pub(crate) fn apply_inner(
     state: &mut State,
     world: &mut World,
     plan: Changes<'_>,
-    prior: &BTreeMap<String, InstanceState>,
+    prior: &Prior,
     schedule: Option<&Schedule>,
     log: &mut dyn FnMut(&str),
 ) -> ApplyReport {
@@ -646,9 +640,9 @@ pub(crate) fn apply_inner(
     world.take_touched();
     let mut rec = Recorder { journal, events_from: world.events.len(), crash_after, written: 0, log };
     // The refreshed view is what the plan was made against: take it as the starting state.
-    for (addr, inst) in prior {
+    for (addr, attributes) in prior {
         if let Some(cur) = state.instances.get_mut(addr) {
-            cur.attributes = inst.attributes.clone();
+            cur.attributes = attributes.clone();
         }
     }
     for addr in plan.drift_deleted() {

@@ -19,7 +19,7 @@ mod plan;
 mod workspace;
 
 pub use apply::{apply, apply_in_memory, commit, finish_commit, prepare_commit, ApplyReport, Failure, Predicted};
-pub use plan::{plan, plan_with, PlanOptions, Planned};
+pub use plan::{plan, plan_with, PlanOptions, Planned, Prior};
 pub use workspace::{Loaded, Recovery, Workspace, WorkspaceError};
 
 use plcli_graph::Caller as ConfigCaller;

@@ -15,6 +15,11 @@ use plcli_state::{InstanceState, State};
 use plcli_syntax::{Diagnostic, Diagnostics};
 use serde_json::Value as Json;
 
+/// The refreshed attributes of every instance in the prior state that still exists, by
+/// address: what the plan diffs against and what apply starts from. The rest of each instance
+/// (type, provider, dependencies) is read from the state, not copied.
+pub type Prior = plcli_lang::Entries<String, Value>;
+
 use crate::workspace::{Loaded, Workspace};
 
 /// Plan options (SPEC §4).
@@ -41,8 +46,9 @@ pub struct Planned {
     pub plan: Plan,
     pub eval: Evaluation,
     pub diags: Diagnostics,
-    /// The refreshed prior state, by address.
-    pub prior: BTreeMap<String, InstanceState>,
+    /// The refreshed prior state's attributes, by address (the rest of each instance is in
+    /// the state).
+    pub prior: Prior,
     /// The prediction, when it refused nothing.
     pub predicted: Option<crate::apply::Predicted>,
 }
@@ -79,41 +85,42 @@ fn state_change(addr: &str, inst: &InstanceState, action: Action, after: Option<
 
 /// Reads each managed object of the state back from the world: gone objects drop out of the
 /// prior state (and are planned again); changed ones are drift.
-fn refresh(state: &State, world: &World, enabled: bool) -> (BTreeMap<String, InstanceState>, Vec<ResourceChange>) {
+fn refresh(state: &State, world: &World, enabled: bool) -> (Prior, Vec<ResourceChange>) {
     use rayon::prelude::*;
     // Each instance is read back on every core; the results are gathered in address order.
     let instances: Vec<(&String, &InstanceState)> = state.instances.iter().collect();
-    let read: Vec<(Option<InstanceState>, Option<ResourceChange>)> = instances
+    let read: Vec<(Option<Value>, Option<ResourceChange>)> = instances
         .par_iter()
         .with_min_len(256)
         .map(|&(addr, inst)| {
             if !enabled || inst.mode == "data" {
-                return (Some(inst.clone()), None);
+                return (Some(inst.attributes.clone()), None);
             }
             let change = |action: Action, after: Option<Value>| state_change(addr, inst, action, after, None);
             match inst.id().and_then(|id| world.read(&inst.ty, id)) {
                 None => (None, Some(change(Action::Delete, None))),
                 Some(now) => {
                     let drift = (!values_equal(&now, &inst.attributes)).then(|| change(Action::Update, Some(now.clone())));
-                    (Some(InstanceState { attributes: now, ..inst.clone() }), drift)
+                    (Some(now), drift)
                 }
             }
         })
         .collect();
-    let mut prior = BTreeMap::new();
+    let mut prior = Vec::with_capacity(read.len());
     let mut drift = Vec::new();
     for ((addr, _), (p, d)) in instances.into_iter().zip(read) {
         if let Some(p) = p {
-            prior.insert(addr.clone(), p);
+            prior.push((addr.clone(), p));
         }
         drift.extend(d);
     }
-    (prior, drift)
+    // In address order already (the state's): collected without sorting.
+    (prior.into_iter().collect(), drift)
 }
 
 struct PlanHook<'a> {
     base_dir: std::path::PathBuf,
-    prior: &'a BTreeMap<String, InstanceState>,
+    prior: &'a Prior,
     world: &'a mut World,
     opts: &'a PlanOptions,
     changes: Vec<ResourceChange>,
@@ -203,13 +210,13 @@ impl InstanceHook for PlanHook<'_> {
             index: index_json(&r.key),
             provider: r.provider.clone(),
             action: Action::NoOp,
-            before: prior.map(|p| p.attributes.clone()),
+            before: prior.cloned(),
             after: None,
             replace_paths: Vec::new(),
             reason: None,
         };
         if self.opts.destroy {
-            return prior.map(|p| p.attributes.clone()).unwrap_or(Value::Unknown);
+            return prior.cloned().unwrap_or(Value::Unknown);
         }
         if base.mode == "data" {
             let mut ch = base;
@@ -260,23 +267,14 @@ impl InstanceHook for PlanHook<'_> {
         let mut config = r.config.clone();
         if let (Some(p), Value::Object(m)) = (prior, &mut config) {
             for k in &ignore {
-                if let Some(v) = p.attributes.get_attr(k) {
+                if let Some(v) = p.get_attr(k) {
                     m.insert(k.as_str().into(), v.clone());
                 }
             }
         }
         let config = with_tags_all(&config, schema, ctx.callers.get(&r.provider));
         let force = self.opts.replace.iter().any(|a| a == &r.address);
-        let d = diff(
-            prior.map(|p| &p.attributes),
-            &config,
-            &r.configured,
-            schema,
-            &ignore,
-            ignore_all,
-            force && prior.is_some(),
-            r.create_before_destroy,
-        );
+        let d = diff(prior, &config, &r.configured, schema, &ignore, ignore_all, force && prior.is_some(), r.create_before_destroy);
         let mut d = d;
         // A Network Load Balancer created without security groups can never get them, and one
         // with them can never lose them all: the provider plans a replacement (CustomizeDiff).
@@ -285,10 +283,10 @@ impl InstanceHook for PlanHook<'_> {
             && config.get_attr("load_balancer_type").and_then(Value::as_str) == Some("network")
         {
             let count = |v: Option<&Value>| v.and_then(Value::as_seq).map_or(0, <[Value]>::len);
-            let before = count(prior.and_then(|p| p.attributes.get_attr("security_groups")));
+            let before = count(prior.and_then(|p| p.get_attr("security_groups")));
             let after_v = config.get_attr("security_groups");
             if after_v.is_some_and(|v| !v.is_unknown()) && (before == 0) != (count(after_v) == 0) {
-                d = diff(prior.map(|p| &p.attributes), &config, &r.configured, schema, &ignore, ignore_all, true, r.create_before_destroy);
+                d = diff(prior, &config, &r.configured, schema, &ignore, ignore_all, true, r.create_before_destroy);
                 d.replace_paths = vec!["security_groups".into()];
             }
         }
@@ -541,7 +539,7 @@ fn assemble(
     state: &State,
     opts: &PlanOptions,
     drift: Vec<ResourceChange>,
-    prior: &BTreeMap<String, InstanceState>,
+    prior: &Prior,
     hook: &mut PlanHook<'_>,
     eval: Evaluation,
     walk_diags: Diagnostics,
@@ -557,7 +555,8 @@ fn assemble(
     let declared: HashSet<(&str, &str, &str, &str)> =
         changes.iter().map(|c| (c.ty.as_str(), c.name.as_str(), c.module_address.as_str(), c.mode.as_str())).collect();
     let mut deletions = Vec::new();
-    for (addr, inst) in prior.iter().filter(|_| !opts.values_only) {
+    for (addr, attributes) in prior.iter().filter(|_| !opts.values_only) {
+        let Some(inst) = state.instances.get(addr) else { continue };
         if inst.mode == "data" {
             continue;
         }
@@ -569,7 +568,10 @@ fn assemble(
             } else {
                 Some("delete_because_no_resource_config".to_string())
             };
-            deletions.push(state_change(addr, inst, Action::Delete, None, reason));
+            let mut change = state_change(addr, inst, Action::Delete, None, reason);
+            // As refreshed.
+            change.before = Some(attributes.clone());
+            deletions.push(change);
         }
     }
     drop(declared);
@@ -626,7 +628,7 @@ fn assemble(
         refresh: opts.refresh,
         variables: loaded.vars.values.clone(),
     };
-    Planned { plan, eval, diags, prior: BTreeMap::new(), predicted: None }
+    Planned { plan, eval, diags, prior: Prior::new(), predicted: None }
 }
 
 /// `--target`: keep changes of the targeted instances (a resource address targets all of its
@@ -689,7 +691,7 @@ fn run_prediction(
     mut st: State,
     mut w: World,
     changes: crate::apply::Changes<'_>,
-    prior: &BTreeMap<String, InstanceState>,
+    prior: &Prior,
     schedule: Option<&plcli_graph::Schedule>,
 ) -> crate::apply::Predicted {
     let mut log = Vec::new();

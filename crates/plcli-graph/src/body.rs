@@ -156,33 +156,44 @@ fn eval_body_with(
             }
         }
     }
+    // Every schema attribute not set gets its default: one pass over the schema's names beside
+    // the set ones (both sorted), not a search and an insert into the map for each.
+    let mut set = std::mem::take(&mut attrs).into_iter().peekable();
+    let mut merged: Vec<(plcli_lang::Key, Value)> = Vec::with_capacity(schema.attributes.len() + schema.blocks.len() + 2);
     for (name, attr) in &schema.attributes {
-        if attrs.contains_key(name.as_str()) {
-            if attr.required && attrs.get(name.as_str()).is_some_and(Value::is_null) {
+        while let Some(entry) = set.next_if(|(k, _)| k.as_str() < name.as_str()) {
+            merged.push(entry);
+        }
+        if let Some((k, v)) = set.next_if(|(k, _)| k.as_str() == name.as_str()) {
+            if attr.required && v.is_null() {
                 diags.push(
                     Diagnostic::error("missing_required_argument", "Missing required argument")
                         .with_span(header)
                         .with_detail(format!("The argument \"{name}\" is required, but it is set to null.")),
                 );
             }
+            merged.push((k, v));
             continue;
         }
-        if attr.required {
+        let v = if attr.required {
             diags.push(
                 Diagnostic::error("missing_required_argument", "Missing required argument")
                     .with_span(header)
                     .with_detail(format!("The argument \"{name}\" is required, but no definition was found."))
                     .with_help(format!("add `{name} = ...` to {type_name}")),
             );
-            attrs.insert(plcli_lang::Key::from(name.as_str()), Value::Unknown);
+            Value::Unknown
         } else if let Some(d) = attr.default_value() {
-            attrs.insert(plcli_lang::Key::from(name.as_str()), d);
+            d
         } else if attr.computed {
-            attrs.insert(plcli_lang::Key::from(name.as_str()), Value::Unknown);
+            Value::Unknown
         } else {
-            attrs.insert(plcli_lang::Key::from(name.as_str()), Value::Null);
-        }
+            Value::Null
+        };
+        merged.push((plcli_lang::Key::from(name.as_str()), v));
     }
+    merged.extend(set);
+    attrs = merged.into_iter().collect();
     // Defaults that depend on other arguments (an NLB's dns_record_client_routing_policy).
     for (name, conds) in &schema.conditional_defaults {
         if !matches!(attrs.get(name.as_str()), None | Some(Value::Null) | Some(Value::Unknown)) || !schema.attributes.contains_key(name) {
@@ -203,6 +214,8 @@ fn eval_body_with(
             }
         }
     }
+    // Blocks in the schema's (sorted) order, added to the attributes at once.
+    let mut block_values: Vec<(plcli_lang::Key, Value)> = Vec::with_capacity(schema.blocks.len());
     for (name, nb) in &schema.blocks {
         let configured_block = blocks.contains_key(name);
         let items = blocks.remove(name).unwrap_or_default();
@@ -223,7 +236,7 @@ fn eval_body_with(
             );
         }
         if !configured_block && plcli_aws::is_computed_block(type_name, name) {
-            attrs.insert(plcli_lang::Key::from(name.as_str()), Value::Unknown);
+            block_values.push((plcli_lang::Key::from(name.as_str()), Value::Unknown));
             continue;
         }
         let values: Vec<Value> = items.into_iter().map(|(v, _)| v).collect();
@@ -244,8 +257,9 @@ fn eval_body_with(
                     .collect(),
             ),
         };
-        attrs.insert(plcli_lang::Key::from(name.as_str()), v);
+        block_values.push((plcli_lang::Key::from(name.as_str()), v));
     }
+    attrs.extend(block_values);
     Value::Object(attrs.into())
 }
 

@@ -28,6 +28,15 @@ impl<K, V> Entries<K, V> {
     pub const fn new_const() -> Self {
         Entries { items: Vec::new() }
     }
+
+    /// Room for one more entry, growing by an eighth (at least four) rather than doubling:
+    /// most maps get a few entries added once after they are built (a resource's computed
+    /// attributes), and doubling would leave up to half of each one empty for good.
+    fn reserve_one(&mut self) {
+        if self.items.len() == self.items.capacity() {
+            self.items.reserve_exact((self.items.len() / 8).max(4));
+        }
+    }
 }
 
 impl<K: Ord, V> Entries<K, V> {
@@ -91,6 +100,7 @@ impl<K: Ord, V> Entries<K, V> {
         match self.find(&key) {
             Ok(i) => Some(std::mem::replace(&mut self.items[i].1, value)),
             Err(i) => {
+                self.reserve_one();
                 self.items.insert(i, (key, value));
                 None
             }
@@ -199,6 +209,8 @@ impl<K: Ord, V> Extend<(K, V)> for Entries<K, V> {
     fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, iter: I) {
         let mut items = std::mem::take(&mut self.items);
         let sorted_before = items.len();
+        let iter = iter.into_iter();
+        items.reserve_exact(iter.size_hint().0);
         items.extend(iter);
         if items.len() > sorted_before {
             *self = Entries::from_unsorted(items);
@@ -348,6 +360,7 @@ impl<'a, K, V> OccupiedEntry<'a, K, V> {
 
 impl<'a, K, V> VacantEntry<'a, K, V> {
     pub fn insert(self, value: V) -> &'a mut V {
+        self.map.reserve_one();
         self.map.items.insert(self.index, (self.key, value));
         &mut self.map.items[self.index].1
     }

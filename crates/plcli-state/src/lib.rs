@@ -18,4 +18,4 @@ mod state;
 
 pub use files::{atomic_write, atomic_write_with, install, write_temp, Lock, LockError};
 pub use journal::Journal;
-pub use state::{strip_instance_keys, InstanceState, OutputState, State, StateError, STATE_VERSION};
+pub use state::{strip_instance_keys, InstanceState, OutputState, Share, State, StateError, STATE_VERSION};

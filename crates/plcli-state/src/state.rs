@@ -133,6 +133,15 @@ impl State {
 
     /// Reads the state at `path`; `Ok(None)` when there is no file.
     pub fn load(path: &Path) -> Result<Option<State>, StateError> {
+        State::load_sharing(path, None)
+    }
+
+    /// [`State::load`], each instance's attributes replaced as soon as they are read by the
+    /// value `share` gives for them (the type and the attributes read), when it gives one and
+    /// it is equal: the world's copy of the same object, so that state and world hold one copy
+    /// between them and the state's own is dropped before the next instance is read.
+    pub fn load_sharing(path: &Path, share: Option<Share>) -> Result<Option<State>, StateError> {
+        let _sharing = SharingGuard::set(share);
         let text = match std::fs::read(path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -177,7 +186,7 @@ impl State {
             #[serde(default)]
             module: Option<String>,
             mode: String,
-            #[serde(rename = "type")]
+            #[serde(rename = "type", deserialize_with = "note_type")]
             ty: String,
             name: String,
             provider: String,
@@ -187,6 +196,7 @@ impl State {
         struct InstanceIn {
             #[serde(default)]
             index_key: Json,
+            #[serde(deserialize_with = "shared_attributes")]
             attributes: Value,
             #[serde(default)]
             dependencies: Option<Vec<String>>,
@@ -483,4 +493,56 @@ mod tests {
         std::fs::write(&p, "{\"version\": 3, \"serial\": 1, \"lineage\": \"x\", \"resources\": []}").unwrap();
         assert!(matches!(State::load(&p), Err(StateError::Version { version: 3, .. })));
     }
+}
+
+/// What [`State::load_sharing`] asks for an instance's shared attributes: given the resource
+/// type and the attributes read, an equal value to keep instead (or none).
+pub type Share = Box<dyn Fn(&str, &Value) -> Option<Value>>;
+
+thread_local! {
+    /// The sharing function of the `load_sharing` running on this thread, and the type of the
+    /// resource whose instances are being read (Terraform writes `type` before `instances`;
+    /// when a file does not, nothing is shared, which changes no value).
+    static SHARING: std::cell::RefCell<(Option<Share>, String)> = const { std::cell::RefCell::new((None, String::new())) };
+}
+
+/// Sets the thread's sharing function for one load, and clears it however the load ends.
+struct SharingGuard;
+
+impl SharingGuard {
+    fn set(share: Option<Share>) -> SharingGuard {
+        SHARING.with(|s| *s.borrow_mut() = (share, String::new()));
+        SharingGuard
+    }
+}
+
+impl Drop for SharingGuard {
+    fn drop(&mut self) {
+        SHARING.with(|s| *s.borrow_mut() = (None, String::new()));
+    }
+}
+
+fn note_type<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let ty: String = serde::Deserialize::deserialize(d)?;
+    SHARING.with(|s| {
+        let mut s = s.borrow_mut();
+        if s.0.is_some() {
+            s.1.clone_from(&ty);
+        }
+    });
+    Ok(ty)
+}
+
+fn shared_attributes<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
+    let read: Value = serde::Deserialize::deserialize(d)?;
+    Ok(SHARING.with(|s| {
+        let s = s.borrow();
+        match &s.0 {
+            Some(share) if !s.1.is_empty() => match share(&s.1, &read) {
+                Some(shared) if shared == read => shared,
+                _ => read,
+            },
+            _ => read,
+        }
+    }))
 }
