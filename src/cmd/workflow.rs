@@ -114,7 +114,15 @@ pub(crate) fn open(global: &GlobalArgs, lock_timeout: Duration, operation: &str,
     // The configuration and the files are independent: load one while reading the others
     // (under the lock). An invalid configuration is reported first, as before anything else.
     let (loaded, files) = std::thread::scope(|s| {
-        let loading = s.spawn(|| ws.load(true));
+        let loading = s.spawn(|| {
+            let loaded = ws.load(true);
+            // Every command that opens the files plans: build the walk's schedule while the
+            // files are still being read.
+            if let Ok(l) = &loaded {
+                l.prepare_schedule();
+            }
+            loaded
+        });
         let files = open_files(&ws, operation, write_world);
         let loaded = loading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (loaded, files)

@@ -421,7 +421,12 @@ pub fn plan_with(
     let wopts = WalkOptions { mode: WalkMode::Plan, vars: &loaded.vars, root_dir: loaded.module.dir.clone() };
     // -target restricts the changes after the walk, which a prediction beside it cannot know.
     let side_by_side = opts.predict && !opts.destroy && opts.targets.is_empty();
-    let sched = if side_by_side { Some(Schedule::build(root, &wopts)) } else { None };
+    let prebuilt = loaded.take_schedule();
+    let (sched, prebuilt) = match (side_by_side, prebuilt) {
+        (true, Some(built)) => (Some(built), None),
+        (true, None) => (Some(Schedule::build(root, &wopts)), None),
+        (false, prebuilt) => (None, prebuilt.and_then(Result::ok)),
+    };
     let mut hook = PlanHook {
         base_dir: loaded.module.dir.clone(),
         prior: &prior,
@@ -504,7 +509,7 @@ pub fn plan_with(
         }
         Some(Err(cycle)) => assemble(loaded, state, opts, drift, &prior, &mut hook, Evaluation::default(), cycle),
         None => {
-            let mut schedule = None;
+            let mut schedule = prebuilt;
             let (eval, walk_diags) = walk_scheduled(root, &wopts, &mut hook, &mut schedule);
             let mut planned = assemble(loaded, state, opts, drift, &prior, &mut hook, eval, walk_diags);
             if opts.predict && !opts.destroy && prediction_wanted(&planned) {

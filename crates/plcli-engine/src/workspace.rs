@@ -51,6 +51,24 @@ pub struct Loaded {
     pub vars: VarValues,
     /// Warnings found while loading.
     pub warnings: Diagnostics,
+    /// The plan walk's schedule, when it was built ahead (see [`Loaded::prepare_schedule`]).
+    schedule: std::sync::Mutex<Option<Result<plcli_graph::Schedule, Diagnostics>>>,
+}
+
+impl Loaded {
+    /// Builds the plan walk's schedule (the dependency graph and its order) now, for the next
+    /// plan to take: on the thread that loaded the configuration, while another reads the
+    /// state and the world, instead of after both.
+    pub fn prepare_schedule(&self) {
+        let opts = plcli_graph::WalkOptions { mode: plcli_graph::WalkMode::Plan, vars: &self.vars, root_dir: self.module.dir.clone() };
+        let built = plcli_graph::Schedule::build(&self.module, &opts);
+        *self.schedule.lock().unwrap_or_else(|e| e.into_inner()) = Some(built);
+    }
+
+    /// The schedule [`Loaded::prepare_schedule`] built, if any (once).
+    pub(crate) fn take_schedule(&self) -> Option<Result<plcli_graph::Schedule, Diagnostics>> {
+        self.schedule.lock().unwrap_or_else(|e| e.into_inner()).take()
+    }
 }
 
 impl Workspace {
@@ -97,7 +115,7 @@ impl Workspace {
         if diags.has_errors() {
             return Err((sources, diags));
         }
-        Ok(Loaded { sources, module, vars, warnings: diags })
+        Ok(Loaded { sources, module, vars, warnings: diags, schedule: Default::default() })
     }
 
     /// Takes the state lock (and the world lock when `world` is set).
