@@ -521,7 +521,7 @@ pub fn run_graph(global: &GlobalArgs, args: &GraphArgs, ui: &Ui) -> u8 {
     for r in &eval.instances {
         let n = plcli_state::strip_instance_keys(&r.resource_address);
         nodes.push((n.clone(), n.clone()));
-        for d in &r.depends_on {
+        for d in r.depends_on.iter() {
             edges.push((n.clone(), d.clone(), String::new()));
         }
     }

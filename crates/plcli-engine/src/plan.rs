@@ -126,7 +126,7 @@ struct PlanHook<'a> {
     changes: Vec<ResourceChange>,
     seen: HashSet<String>,
     diags: Diagnostics,
-    records: BTreeMap<String, (BTreeSet<String>, String)>,
+    records: BTreeMap<String, (std::sync::Arc<BTreeSet<String>>, String)>,
     azs_registered: bool,
     lifecycle: &'a dyn Fn(&InstanceRecord) -> (Vec<String>, bool),
     /// The prediction running beside this walk, fed each change as it is decided.
@@ -641,7 +641,7 @@ fn assemble(
 fn restrict_to_targets(
     changes: &mut [ResourceChange],
     targets: &[String],
-    records: &BTreeMap<String, (BTreeSet<String>, String)>,
+    records: &BTreeMap<String, (std::sync::Arc<BTreeSet<String>>, String)>,
     state: &State,
 ) {
     let matches_target = |addr: &str, res_addr: &str| {
@@ -672,7 +672,7 @@ fn restrict_to_targets(
             continue;
         }
         if let Some((deps, _)) = records.get(&a) {
-            for d in deps {
+            for d in deps.iter() {
                 if keep_resources.insert(d.clone()) {
                     queue.extend(instances_of.get(d).into_iter().flatten().map(|a| (*a).clone()));
                 }

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 // SipHash (no untrusted input picks them to collide).
 use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -87,8 +88,9 @@ pub struct InstanceRecord {
     pub config: Value,
     /// The top-level arguments and blocks written in the configuration (the rest are unset).
     pub configured: Vec<String>,
-    /// Resource addresses (no instance keys) this one depends on.
-    pub depends_on: BTreeSet<String>,
+    /// Resource addresses (no instance keys) this one depends on (one set per resource,
+    /// computed with the schedule and shared by every instance and every walk).
+    pub depends_on: Arc<BTreeSet<String>>,
     pub file: FileId,
     pub span: Span,
     pub create_before_destroy: bool,
@@ -310,7 +312,8 @@ struct Walker<'a> {
     instances_of: HashMap<ModPath, Vec<ModInst>>,
     call_exp: HashMap<(ModInst, String), Expansion>,
     child_each: HashMap<ModInst, Each>,
-    res_deps: HashMap<NodeKey, BTreeSet<String>>,
+    /// The dependencies of the node being evaluated (from the schedule).
+    node_deps: Arc<BTreeSet<String>>,
     ctx: WalkContext,
     root: &'a Module,
     diags: Diagnostics,
@@ -328,6 +331,10 @@ pub fn walk(root: &Module, opts: &WalkOptions<'_>, hook: &mut dyn InstanceHook) 
 pub struct Schedule {
     graph: DiGraph<NodeKey, ()>,
     order: Vec<NodeIndex>,
+    /// By node index: the resources the node depends on, directly or through variables,
+    /// locals, module calls and outputs (not through other resources): what state records and
+    /// apply orders by. A resource's set leaves out the resource itself.
+    deps: Vec<Arc<BTreeSet<String>>>,
     mode: WalkMode,
     /// What building the graph reported, until a walk takes it.
     diags: Diagnostics,
@@ -367,7 +374,8 @@ impl Schedule {
             return Err(std::mem::take(&mut w.diags));
         }
         let order = topological_order(&graph);
-        Ok(Schedule { graph, order, mode: opts.mode, diags: std::mem::take(&mut w.diags) })
+        let deps = resource_deps(&graph, &order);
+        Ok(Schedule { graph, order, deps, mode: opts.mode, diags: std::mem::take(&mut w.diags) })
     }
 
     /// What building the graph reported (unresolvable references and the like: a walk of
@@ -375,6 +383,27 @@ impl Schedule {
     pub fn take_diags(&mut self) -> Diagnostics {
         std::mem::take(&mut self.diags)
     }
+}
+
+/// Each node's resource dependencies (see [`Schedule`]), in one pass over the order.
+fn resource_deps(graph: &DiGraph<NodeKey, ()>, order: &[NodeIndex]) -> Vec<Arc<BTreeSet<String>>> {
+    let mut deps: Vec<Arc<BTreeSet<String>>> = vec![Arc::default(); graph.node_count()];
+    for &idx in order {
+        let mut set = BTreeSet::new();
+        for pred in graph.neighbors_directed(idx, petgraph::Direction::Incoming) {
+            match &graph[pred] {
+                k @ NodeKey::Resource(..) => {
+                    set.insert(k.address());
+                }
+                _ => set.extend(deps[pred.index()].iter().cloned()),
+            }
+        }
+        if let k @ NodeKey::Resource(..) = &graph[idx] {
+            set.remove(&k.address());
+        }
+        deps[idx.index()] = Arc::new(set);
+    }
+    deps
 }
 
 /// Walks `root` in `sched`'s order (built by [`Schedule::build`] for the same configuration).
@@ -387,21 +416,8 @@ pub fn walk_with(root: &Module, opts: &WalkOptions<'_>, hook: &mut dyn InstanceH
         if hook.stop() {
             break;
         }
-        let key = graph[idx].clone();
-        // The resources this node depends on, directly or through variables, locals, module
-        // calls and outputs (not through other resources): what state records and apply
-        // orders by.
-        let mut deps = BTreeSet::new();
-        for pred in graph.neighbors_directed(idx, petgraph::Direction::Incoming) {
-            match &graph[pred] {
-                k @ NodeKey::Resource(..) => {
-                    deps.insert(k.address());
-                }
-                k => deps.extend(w.res_deps.get(k).cloned().unwrap_or_default()),
-            }
-        }
-        w.res_deps.insert(key.clone(), deps);
-        w.eval_node(&key, hook);
+        w.node_deps = Arc::clone(&sched.deps[idx.index()]);
+        w.eval_node(&graph[idx], hook);
     }
     w.eval_plcli(root);
     w.out.callers = std::mem::take(&mut w.ctx.callers);
@@ -441,7 +457,7 @@ impl<'a> Walker<'a> {
             instances_of: HashMap::default(),
             call_exp: HashMap::default(),
             child_each: HashMap::default(),
-            res_deps: HashMap::default(),
+            node_deps: Arc::default(),
             ctx: WalkContext::default(),
             root,
             diags: Diagnostics::new(),
@@ -1260,9 +1276,7 @@ impl<'a> Walker<'a> {
         }
         let prefix = inst_prefix(inst);
         let resource_address = format!("{prefix}{}", r.address());
-        let node = NodeKey::Resource(path.clone(), r.mode, r.ty.clone(), r.name.clone());
-        let mut depends_on = self.res_deps.get(&node).cloned().unwrap_or_default();
-        depends_on.remove(&node.address());
+        let depends_on = Arc::clone(&self.node_deps);
         let mut configured: Vec<String> = r
             .body
             .iter()
@@ -1323,7 +1337,7 @@ impl<'a> Walker<'a> {
                 provider: provider.clone(),
                 config,
                 configured: configured.clone(),
-                depends_on: depends_on.clone(),
+                depends_on: Arc::clone(&depends_on),
                 file: r.file,
                 span: r.span,
                 create_before_destroy,

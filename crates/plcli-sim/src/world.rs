@@ -518,14 +518,38 @@ impl serde::Serialize for WorldFile<'_> {
                 s.collect_map(self.0.iter().map(|(id, o)| (id, ObjectFile(o))))
             }
         }
-        let meta = self.0.to_json_parts(false, 0);
+        /// The events as [`World::to_json`] has them, serialized from the events as they are.
+        struct Events<'a>(&'a [Event]);
+        impl serde::Serialize for Events<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_seq(self.0.iter().map(EventFile))
+            }
+        }
+        struct EventFile<'a>(&'a Event);
+        impl serde::Serialize for EventFile<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let e = self.0;
+                let mut m = s.serialize_map(Some(8))?;
+                m.serialize_entry("Sequence", &e.sequence)?;
+                m.serialize_entry("EventType", &e.event_type)?;
+                m.serialize_entry("ServiceId", &e.service_id)?;
+                m.serialize_entry("ServiceOwner", &e.service_owner)?;
+                m.serialize_entry("VpcEndpointId", &e.vpc_endpoint_id)?;
+                m.serialize_entry("VpcEndpointOwner", &e.vpc_endpoint_owner)?;
+                m.serialize_entry("Principal", &e.principal)?;
+                m.serialize_entry("Topics", &e.topics)?;
+                m.end()
+            }
+        }
+        // The small parts through JSON; objects and events (nearly all of it) straight.
+        let meta = self.0.to_json_parts(false, self.0.events.len());
         let Json::Object(meta) = meta else { return s.serialize_unit() };
         let mut m = s.serialize_map(Some(meta.len()))?;
         for (k, v) in &meta {
-            if k == "objects" {
-                m.serialize_entry(k, &Objects(&self.0.objects))?;
-            } else {
-                m.serialize_entry(k, v)?;
+            match k.as_str() {
+                "objects" => m.serialize_entry(k, &Objects(&self.0.objects))?,
+                "events" => m.serialize_entry(k, &Events(&self.0.events))?,
+                _ => m.serialize_entry(k, v)?,
             }
         }
         m.end()

@@ -346,11 +346,12 @@ struct StateFile<'a>(&'a State);
 impl Serialize for StateFile<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let st = self.0;
-        // Instances grouped by resource, as Terraform writes them.
-        let mut groups: BTreeMap<(&str, &str, &str, &str), Vec<&InstanceState>> = BTreeMap::new();
-        for inst in st.instances.values() {
-            groups.entry((&inst.module, &inst.mode, &inst.ty, &inst.name)).or_default().push(inst);
-        }
+        // Instances grouped by resource, as Terraform writes them: sorted by resource, each
+        // resource's in address order (a stable sort of input that is in address order, which
+        // is nearly the resources' order already: close to one comparison per instance).
+        let mut groups: Groups =
+            st.instances.values().map(|i| ((i.module.as_str(), i.mode.as_str(), i.ty.as_str(), i.name.as_str()), i)).collect();
+        groups.sort_by(|a, b| a.0.cmp(&b.0));
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("version", &STATE_VERSION)?;
         m.serialize_entry("terraform_version", "1.11.4")?;
@@ -376,15 +377,18 @@ impl Serialize for OutputsFile<'_> {
     }
 }
 
-type Groups<'a> = BTreeMap<(&'a str, &'a str, &'a str, &'a str), Vec<&'a InstanceState>>;
+/// Every instance with its resource's (module, mode, type, name), sorted by it.
+type Groups<'a> = Vec<((&'a str, &'a str, &'a str, &'a str), &'a InstanceState)>;
 
 struct ResourcesFile<'a>(&'a Groups<'a>);
 
 impl Serialize for ResourcesFile<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(self.0.len()))?;
-        for ((module, mode, ty, name), insts) in self.0 {
-            seq.serialize_element(&ResourceFile { module, mode, ty, name, insts })?;
+        let mut seq = s.serialize_seq(None)?;
+        for run in self.0.chunk_by(|a, b| a.0 == b.0) {
+            let (module, mode, ty, name) = run[0].0;
+            let insts: Vec<&InstanceState> = run.iter().map(|(_, i)| *i).collect();
+            seq.serialize_element(&ResourceFile { module, mode, ty, name, insts: &insts })?;
         }
         seq.end()
     }
