@@ -84,6 +84,12 @@ pub struct Lifecycle {
     pub postconditions: Vec<Validation>,
 }
 
+/// The lifecycle of a resource without a `lifecycle` block.
+fn no_lifecycle() -> std::sync::Arc<Lifecycle> {
+    static NONE: std::sync::LazyLock<std::sync::Arc<Lifecycle>> = std::sync::LazyLock::new(Default::default);
+    std::sync::Arc::clone(&NONE)
+}
+
 /// A `resource` or `data` block.
 #[derive(Debug)]
 pub struct Resource {
@@ -100,7 +106,8 @@ pub struct Resource {
     pub for_each: Option<Expression>,
     pub provider: Option<ProviderRef>,
     pub depends_on: Vec<(Subject, Span)>,
-    pub lifecycle: Lifecycle,
+    /// Shared: nearly every resource has none, and all of those share one empty block.
+    pub lifecycle: std::sync::Arc<Lifecycle>,
 }
 
 impl Resource {
@@ -784,11 +791,11 @@ fn decode_resource(module: &mut Module, file: FileId, block: Block, mode: Resour
         diags.push(dup(kind, &format!("{ty}\" \"{name}"), span, first.span));
         return;
     }
-    let mut lifecycle = Lifecycle::default();
+    let mut lifecycle = None;
     let mut body = Body::new();
     for s in block.body.into_iter() {
         match s {
-            Structure::Block(b) if b.ident.as_str() == "lifecycle" => lifecycle = decode_lifecycle(file, b, diags),
+            Structure::Block(b) if b.ident.as_str() == "lifecycle" => lifecycle = Some(decode_lifecycle(file, b, diags)),
             other => body.push(other),
         }
     }
@@ -806,7 +813,7 @@ fn decode_resource(module: &mut Module, file: FileId, block: Block, mode: Resour
     let depends_on = decode_depends_on(file, meta.remove("depends_on"), diags);
     module
         .resources
-        .insert(key, Resource { mode, ty, name, file, span, type_span, body, count, for_each, provider, depends_on, lifecycle });
+        .insert(key, Resource { mode, ty, name, file, span, type_span, body, count, for_each, provider, depends_on, lifecycle: lifecycle.map_or_else(no_lifecycle, std::sync::Arc::new) });
 }
 
 fn decode_output(module: &mut Module, file: FileId, block: Block, diags: &mut Diagnostics) {
