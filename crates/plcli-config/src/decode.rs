@@ -811,9 +811,23 @@ fn decode_resource(module: &mut Module, file: FileId, block: Block, mode: Resour
     }
     let provider = meta.remove("provider").and_then(|a| decode_provider_ref(file, &a, diags));
     let depends_on = decode_depends_on(file, meta.remove("depends_on"), diags);
-    module
-        .resources
-        .insert(key, Resource { mode, ty, name, file, span, type_span, body, count, for_each, provider, depends_on, lifecycle: lifecycle.map_or_else(no_lifecycle, std::sync::Arc::new) });
+    module.resources.insert(
+        key,
+        Resource {
+            mode,
+            ty,
+            name,
+            file,
+            span,
+            type_span,
+            body,
+            count,
+            for_each,
+            provider,
+            depends_on,
+            lifecycle: lifecycle.map_or_else(no_lifecycle, std::sync::Arc::new),
+        },
+    );
 }
 
 fn decode_output(module: &mut Module, file: FileId, block: Block, diags: &mut Diagnostics) {
