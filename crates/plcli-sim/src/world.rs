@@ -363,11 +363,7 @@ impl World {
             "counter": self.ids.counter,
             "accounts": self.az_maps.iter().map(|(a, m)| (a.clone(), json!({"az_ids": m}))).collect::<serde_json::Map<_, _>>(),
             "objects": objects,
-            "events": self.events.iter().skip(events_from).map(|e| json!({
-                "Sequence": e.sequence, "EventType": e.event_type, "ServiceId": e.service_id, "ServiceOwner": e.service_owner,
-                "VpcEndpointId": e.vpc_endpoint_id, "VpcEndpointOwner": e.vpc_endpoint_owner,
-                "Principal": e.principal, "Topics": e.topics,
-            })).collect::<Vec<_>>(),
+            "events": self.events.iter().skip(events_from).map(|e| serde_json::to_value(EventFile(e)).unwrap_or(Json::Null)).collect::<Vec<_>>(),
         })
     }
 
@@ -509,6 +505,26 @@ impl serde::Serialize for ObjectFile<'_> {
 /// The world file: the small parts as [`World::to_json`] lays them out, the objects streamed.
 struct WorldFile<'a>(&'a World);
 
+/// An event as the world file has it (one writer for `to_json` and the streamed file).
+struct EventFile<'a>(&'a Event);
+
+impl serde::Serialize for EventFile<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let e = self.0;
+        let mut m = s.serialize_map(Some(8))?;
+        m.serialize_entry("Sequence", &e.sequence)?;
+        m.serialize_entry("EventType", &e.event_type)?;
+        m.serialize_entry("ServiceId", &e.service_id)?;
+        m.serialize_entry("ServiceOwner", &e.service_owner)?;
+        m.serialize_entry("VpcEndpointId", &e.vpc_endpoint_id)?;
+        m.serialize_entry("VpcEndpointOwner", &e.vpc_endpoint_owner)?;
+        m.serialize_entry("Principal", &e.principal)?;
+        m.serialize_entry("Topics", &e.topics)?;
+        m.end()
+    }
+}
+
 impl serde::Serialize for WorldFile<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -523,22 +539,6 @@ impl serde::Serialize for WorldFile<'_> {
         impl serde::Serialize for Events<'_> {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.collect_seq(self.0.iter().map(EventFile))
-            }
-        }
-        struct EventFile<'a>(&'a Event);
-        impl serde::Serialize for EventFile<'_> {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                let e = self.0;
-                let mut m = s.serialize_map(Some(8))?;
-                m.serialize_entry("Sequence", &e.sequence)?;
-                m.serialize_entry("EventType", &e.event_type)?;
-                m.serialize_entry("ServiceId", &e.service_id)?;
-                m.serialize_entry("ServiceOwner", &e.service_owner)?;
-                m.serialize_entry("VpcEndpointId", &e.vpc_endpoint_id)?;
-                m.serialize_entry("VpcEndpointOwner", &e.vpc_endpoint_owner)?;
-                m.serialize_entry("Principal", &e.principal)?;
-                m.serialize_entry("Topics", &e.topics)?;
-                m.end()
             }
         }
         // The small parts through JSON; objects and events (nearly all of it) straight.

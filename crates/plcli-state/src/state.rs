@@ -483,6 +483,52 @@ mod tests {
     }
 
     #[test]
+    fn loading_shares_equal_attributes_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("plcli.state.json");
+        let attrs = |id: &str, cidr: &str| {
+            Value::Object([("id".to_string(), Value::string(id)), ("cidr_block".to_string(), Value::string(cidr))].into_iter().collect())
+        };
+        let mut st = State::new();
+        for (name, id) in [("a", "vpc-1"), ("b", "vpc-2")] {
+            st.instances.insert(
+                format!("aws_vpc.{name}"),
+                InstanceState {
+                    module: String::new(),
+                    mode: "managed".into(),
+                    ty: "aws_vpc".into(),
+                    name: name.into(),
+                    index_key: Json::Null,
+                    provider: "provider[\"registry.terraform.io/hashicorp/aws\"]".into(),
+                    attributes: attrs(id, "10.0.0.0/16"),
+                    dependencies: vec![],
+                    create_before_destroy: false,
+                },
+            );
+        }
+        st.save(&p).unwrap();
+        // The "world": vpc-1 as in the state, vpc-2 changed since.
+        let (same, changed) = (attrs("vpc-1", "10.0.0.0/16"), attrs("vpc-2", "10.9.0.0/16"));
+        let world = [("vpc-1", same.clone()), ("vpc-2", changed)];
+        let share: Share = Box::new(move |ty, read| {
+            assert_eq!(ty, "aws_vpc");
+            let id = read.get_attr("id")?.as_str()?.to_string();
+            world.iter().find(|(i, _)| *i == id).map(|(_, v)| v.clone())
+        });
+        let back = State::load_sharing(&p, Some(share)).unwrap().unwrap();
+        let map = |v: &Value| match v {
+            Value::Object(m) => m.clone(),
+            _ => panic!("not an object"),
+        };
+        let (Value::Object(same_map), a) = (&same, &back.instances["aws_vpc.a"].attributes) else { panic!() };
+        assert!(plcli_lang::ValueMap::ptr_eq(same_map, &map(a)), "equal attributes are shared");
+        assert_eq!(back.instances["aws_vpc.b"].attributes, attrs("vpc-2", "10.0.0.0/16"), "changed ones are the state's own");
+        // Nothing is left behind for the next load on this thread.
+        let plain = State::load(&p).unwrap().unwrap();
+        assert!(!plcli_lang::ValueMap::ptr_eq(same_map, &map(&plain.instances["aws_vpc.a"].attributes)));
+    }
+
+    #[test]
     fn instance_keys_strip_even_with_brackets_in_keys() {
         assert_eq!(strip_instance_keys("module.a[\"x]\"].aws_vpc.b[0]"), "module.a.aws_vpc.b");
         assert_eq!(strip_instance_keys("aws_vpc.b"), "aws_vpc.b");
