@@ -74,13 +74,6 @@ impl<K: Ord, V> Entries<K, V> {
         self.find(key).ok().map(|i| &self.items[i].1)
     }
 
-    pub fn get_key_value<Q: Ord + ?Sized>(&self, key: &Q) -> Option<(&K, &V)>
-    where
-        K: Borrow<Q>,
-    {
-        self.find(key).ok().map(|i| (&self.items[i].0, &self.items[i].1))
-    }
-
     pub fn get_mut<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<&mut V>
     where
         K: Borrow<Q>,
@@ -114,13 +107,6 @@ impl<K: Ord, V> Entries<K, V> {
         self.find(key).ok().map(|i| self.items.remove(i).1)
     }
 
-    pub fn remove_entry<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<(K, V)>
-    where
-        K: Borrow<Q>,
-    {
-        self.find(key).ok().map(|i| self.items.remove(i))
-    }
-
     pub fn entry(&mut self, key: K) -> Entry<'_, K, V> {
         match self.find(&key) {
             Ok(i) => Entry::Occupied(OccupiedEntry { map: self, index: i }),
@@ -150,26 +136,6 @@ impl<K: Ord, V> Entries<K, V> {
 
     pub fn values_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut V> + ExactSizeIterator {
         self.items.iter_mut().map(|(_, v)| v)
-    }
-
-    pub fn into_keys(self) -> impl DoubleEndedIterator<Item = K> + ExactSizeIterator {
-        self.items.into_iter().map(|(k, _)| k)
-    }
-
-    pub fn into_values(self) -> impl DoubleEndedIterator<Item = V> + ExactSizeIterator {
-        self.items.into_iter().map(|(_, v)| v)
-    }
-
-    pub fn first_key_value(&self) -> Option<(&K, &V)> {
-        self.items.first().map(|(k, v)| (k, v))
-    }
-
-    pub fn last_key_value(&self) -> Option<(&K, &V)> {
-        self.items.last().map(|(k, v)| (k, v))
-    }
-
-    pub fn clear(&mut self) {
-        self.items.clear();
     }
 
     /// Builds from entries in any order; of equal keys the last one wins (as repeated inserts).

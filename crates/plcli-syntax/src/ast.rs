@@ -127,11 +127,6 @@ impl Ident {
     pub fn as_str(&self) -> &str {
         &self.name
     }
-
-    /// The identifier itself (hcl-edit's `Decorated<Ident>::value`).
-    pub fn value(&self) -> &Ident {
-        self
-    }
 }
 
 impl Deref for Ident {
@@ -167,24 +162,6 @@ impl Expression {
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Expression::String(s) => Some(s.value()),
-            _ => None,
-        }
-    }
-
-    pub fn as_bool(&self) -> Option<bool> {
-        match self {
-            Expression::Bool(b) => Some(*b.value()),
-            _ => None,
-        }
-    }
-
-    pub fn is_null(&self) -> bool {
-        matches!(self, Expression::Null(_))
-    }
-
-    pub fn as_variable(&self) -> Option<&Ident> {
-        match self {
-            Expression::Variable(v) => Some(v),
             _ => None,
         }
     }
@@ -230,9 +207,6 @@ impl Array {
     pub fn is_empty(&self) -> bool {
         self.values.is_empty()
     }
-    pub fn get(&self, i: usize) -> Option<&Expression> {
-        self.values.get(i)
-    }
 }
 
 /// `{ k = v }`.
@@ -245,12 +219,6 @@ pub struct Object {
 impl Object {
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (&ObjectKey, &ObjectValue)> {
         self.items.iter().map(|(k, v)| (k, v))
-    }
-    pub fn len(&self) -> usize {
-        self.items.len()
-    }
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
     }
 }
 
@@ -486,9 +454,6 @@ impl FuncArgs {
     pub fn is_empty(&self) -> bool {
         self.args.is_empty()
     }
-    pub fn get(&self, i: usize) -> Option<&Expression> {
-        self.args.get(i)
-    }
     /// Whether the last argument is followed by `...`.
     pub fn expand_final(&self) -> bool {
         self.expand_final
@@ -618,15 +583,6 @@ impl Body {
     pub fn get_attribute(&self, key: &str) -> Option<&Attribute> {
         self.attributes().find(|a| a.key.as_str() == key)
     }
-    pub fn has_attribute(&self, key: &str) -> bool {
-        self.get_attribute(key).is_some()
-    }
-    pub fn get_blocks<'a>(&'a self, ident: &'a str) -> impl Iterator<Item = &'a Block> + 'a {
-        self.blocks().filter(move |b| b.ident.as_str() == ident)
-    }
-    pub fn has_blocks(&self, ident: &str) -> bool {
-        self.get_blocks(ident).next().is_some()
-    }
 }
 
 impl IntoIterator for Body {
@@ -664,9 +620,6 @@ impl Structure {
             Structure::Block(b) => Some(b),
             Structure::Attribute(_) => None,
         }
-    }
-    pub fn is_block(&self) -> bool {
-        matches!(self, Structure::Block(_))
     }
 }
 
@@ -713,13 +666,6 @@ pub struct Block {
     pub labels: Vec<BlockLabel>,
     pub body: Body,
     span: Sp,
-}
-
-impl Block {
-    /// Whether the block has exactly these identifier and labels.
-    pub fn has_ident(&self, ident: &str) -> bool {
-        self.ident.as_str() == ident
-    }
 }
 
 /// A block label: `"quoted"` or a bare identifier.
