@@ -84,6 +84,21 @@ pub struct Lifecycle {
     pub postconditions: Vec<Validation>,
 }
 
+/// See [`Resource::configured`].
+fn configured_names(body: &Body) -> std::sync::Arc<[String]> {
+    let mut names: Vec<String> = body
+        .iter()
+        .map(|s| match s {
+            Structure::Attribute(a) => a.key.as_str().to_string(),
+            Structure::Block(b) if b.ident.as_str() == "dynamic" => b.labels.first().map(|l| l.as_str().to_string()).unwrap_or_default(),
+            Structure::Block(b) => b.ident.as_str().to_string(),
+        })
+        .collect();
+    names.sort();
+    names.dedup();
+    names.into()
+}
+
 /// The lifecycle of a resource without a `lifecycle` block.
 fn no_lifecycle() -> std::sync::Arc<Lifecycle> {
     static NONE: std::sync::LazyLock<std::sync::Arc<Lifecycle>> = std::sync::LazyLock::new(Default::default);
@@ -102,6 +117,9 @@ pub struct Resource {
     pub type_span: Span,
     /// Arguments and nested blocks, without the meta-arguments.
     pub body: Body,
+    /// The names of the top-level arguments and blocks of `body` (a `dynamic` block by its
+    /// label), sorted, without repeats: what the configuration sets (the rest is unset).
+    pub configured: std::sync::Arc<[String]>,
     pub count: Option<Expression>,
     pub for_each: Option<Expression>,
     pub provider: Option<ProviderRef>,
@@ -820,6 +838,7 @@ fn decode_resource(module: &mut Module, file: FileId, block: Block, mode: Resour
             file,
             span,
             type_span,
+            configured: configured_names(&body),
             body,
             count,
             for_each,

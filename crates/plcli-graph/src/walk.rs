@@ -87,7 +87,7 @@ pub struct InstanceRecord {
     /// Evaluated arguments and blocks (unset computed attributes unknown).
     pub config: Value,
     /// The top-level arguments and blocks written in the configuration (the rest are unset).
-    pub configured: Vec<String>,
+    pub configured: Arc<[String]>,
     /// Resource addresses (no instance keys) this one depends on (one set per resource,
     /// computed with the schedule and shared by every instance and every walk).
     pub depends_on: Arc<BTreeSet<String>>,
@@ -1277,19 +1277,7 @@ impl<'a> Walker<'a> {
         let prefix = inst_prefix(inst);
         let resource_address = format!("{prefix}{}", r.address());
         let depends_on = Arc::clone(&self.node_deps);
-        let mut configured: Vec<String> = r
-            .body
-            .iter()
-            .map(|s| match s {
-                Structure::Attribute(a) => a.key.as_str().to_string(),
-                Structure::Block(b) if b.ident.as_str() == "dynamic" => {
-                    b.labels.first().map(|l| l.as_str().to_string()).unwrap_or_default()
-                }
-                Structure::Block(b) => b.ident.as_str().to_string(),
-            })
-            .collect();
-        configured.sort();
-        configured.dedup();
+        let configured = Arc::clone(&r.configured);
         let mut values = Vec::new();
         for (key, each) in keys {
             let scope = self.scope(inst, path, each.clone());
@@ -1336,7 +1324,7 @@ impl<'a> Walker<'a> {
                 key: key.clone(),
                 provider: provider.clone(),
                 config,
-                configured: configured.clone(),
+                configured: Arc::clone(&configured),
                 depends_on: Arc::clone(&depends_on),
                 file: r.file,
                 span: r.span,

@@ -30,9 +30,12 @@ impl Sp {
     /// No position.
     pub const NONE: Sp = Sp { start: u32::MAX, end: u32::MAX };
 
+    /// A converted node's span: hcl-edit's, moved by the offset of the part of the file being
+    /// converted (see [`parse_body_at`]).
     fn of(range: Option<Range<usize>>) -> Sp {
+        let offset = OFFSET.with(std::cell::Cell::get);
         match range {
-            Some(r) if r.end < u32::MAX as usize => Sp { start: r.start as u32, end: r.end as u32 },
+            Some(r) if r.end + offset < u32::MAX as usize => Sp { start: (r.start + offset) as u32, end: (r.end + offset) as u32 },
             _ => Sp::NONE,
         }
     }
@@ -696,6 +699,21 @@ impl Span for BlockLabel {
 /// Parses a body with hcl-edit and converts it.
 pub fn parse_body(text: &str) -> Result<Body, hcl_edit::parser::Error> {
     hcl_edit::parser::parse_body(text).map(Body::from)
+}
+
+thread_local! {
+    /// Where in its file the text being converted on this thread starts.
+    static OFFSET: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Parses a part of a file that starts at byte `offset` of it (a part cut between top-level
+/// blocks), its spans the file's own.
+pub fn parse_body_at(text: &str, offset: usize) -> Result<Body, hcl_edit::parser::Error> {
+    let parsed = hcl_edit::parser::parse_body(text)?;
+    OFFSET.with(|o| o.set(offset));
+    let body = Body::from(parsed);
+    OFFSET.with(|o| o.set(0));
+    Ok(body)
 }
 
 /// Parses one expression with hcl-edit and converts it.

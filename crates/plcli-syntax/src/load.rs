@@ -167,46 +167,38 @@ pub(crate) fn parse_body(file: FileId, text: &str, diags: &mut Diagnostics) -> O
 /// Below this size a file is parsed in one piece.
 const PARTS_MIN_BYTES: usize = 1 << 20;
 
-/// Parses a large file in parts, one per core, cut between top-level blocks (after a line that
-/// is just `}`). Each part after the first is parsed behind as many spaces as the text before
-/// it, so that every span is the whole file's. `None` when the file is small, on one core, or
-/// when a part does not parse: a cut inside a heredoc or a comment leaves the part before it
+/// About how large the parts of a large file are.
+const PART_BYTES: usize = 1 << 20;
+
+/// Parses a large file in parts of about a mebibyte, cut between top-level blocks (after a
+/// line that is just `}`), on every core; each part's spans are moved by its offset so that
+/// they are the whole file's. Each part's hcl-edit tree is converted to the compact tree on
+/// its thread and dropped there: at most one part's hcl-edit tree per core is ever held,
+/// instead of one for the whole file. `None` when the file is small, on one core, or when a
+/// part does not parse: a cut inside a heredoc or a comment leaves the part before it
 /// unterminated, and the whole file is then parsed in one piece (which also gives the exact
-/// syntax error). Each part's hcl-edit tree is converted to the compact tree on its own thread
-/// and dropped there.
+/// syntax error).
 fn parse_in_parts(text: &str) -> Option<Body> {
-    let threads = rayon::current_num_threads().min(4);
-    if threads < 2 || text.len() < PARTS_MIN_BYTES {
+    if rayon::current_num_threads() < 2 || text.len() < PARTS_MIN_BYTES {
         return None;
     }
     let mut cuts = vec![0];
-    for k in 1..threads {
-        let from = (text.len() * k / threads).max(*cuts.last()?);
+    let mut from = PART_BYTES;
+    while from < text.len() {
         let Some(at) = text[from..].find("\n}\n") else { break };
         let cut = from + at + 3;
-        if cut < text.len() {
-            cuts.push(cut);
+        if cut >= text.len() {
+            break;
         }
+        cuts.push(cut);
+        from = cut + PART_BYTES;
     }
     cuts.push(text.len());
-    cuts.dedup();
     if cuts.len() < 3 {
         return None;
     }
     use rayon::prelude::*;
-    let parts: Vec<Option<Body>> = cuts
-        .par_windows(2)
-        .map(|w| {
-            let (start, end) = (w[0], w[1]);
-            if start == 0 {
-                return crate::ast::parse_body(&text[..end]).ok();
-            }
-            let mut padded = String::with_capacity(end);
-            padded.extend(std::iter::repeat_n(' ', start));
-            padded.push_str(&text[start..end]);
-            crate::ast::parse_body(&padded).ok()
-        })
-        .collect();
+    let parts: Vec<Option<Body>> = cuts.par_windows(2).map(|w| crate::ast::parse_body_at(&text[w[0]..w[1]], w[0]).ok()).collect();
     let mut parts = parts.into_iter();
     let mut body = parts.next()??;
     for part in parts {
