@@ -149,22 +149,12 @@ fn check_paths(s: &Session, args: &VerifyArgs, ui: &Ui, planned: &Planned, failu
         // Checked and printed a batch at a time: the report of ten thousand paths is never
         // held whole.
         let mut out = std::io::stdout().lock();
-        let mut text = String::new();
-        let mut ok = 0;
-        for batch in specs.chunks(4096) {
-            for r in verify_all(batch, &ctx) {
-                ok += usize::from(r.ok);
-                plcli_verify::render_path_to(&r, ui.color_out, &mut text);
-                if text.len() >= 1 << 16 {
-                    let _ = out.write_all(text.as_bytes());
-                    text.clear();
-                }
-            }
-        }
-        plcli_verify::render_summary_to(specs.len(), ok, ui.color_out, &mut text);
-        let _ = out.write_all(text.as_bytes());
+        let results = specs.chunks(4096).flat_map(|batch| verify_all(batch, &ctx));
+        let (total, ok) = plcli_verify::render_text_to(results, ui.color_out, &mut |chunk| {
+            let _ = out.write_all(chunk.as_bytes());
+        });
         let _ = out.flush();
-        ok == specs.len()
+        ok == total
     };
     if all_ok {
         0

@@ -6,7 +6,7 @@ use std::time::Duration;
 use plcli_config::variables::{CliVar, VarValues};
 use plcli_config::Module;
 use plcli_sim::World;
-use plcli_state::{atomic_write_with, InstanceState, Journal, Lock, State};
+use plcli_state::{atomic_write_with, Journal, Lock, State};
 use plcli_syntax::{Diagnostic, Diagnostics, SourceMap};
 
 /// The world file's bytes: the world, then a newline.
@@ -265,21 +265,9 @@ impl Workspace {
             let id = attrs.get_attr("id")?.as_str()?;
             shared.read(ty, id)
         });
-        let state = self.read_state_sharing(Some(share));
+        let state = self.read_state_sharing(Some(share))?;
         // The sharing function (and its handle on the world) is gone with the read.
         let world = std::rc::Rc::try_unwrap(world).unwrap_or_else(|w| (*w).clone());
-        let mut state = state?;
-        // What was not shared while reading (a state written in another field order): each
-        // instance compared with its object on every core (shared ones compare by pointer).
-        use rayon::prelude::*;
-        let mut managed: Vec<&mut InstanceState> = state.instances.values_mut().filter(|i| i.mode == "managed").collect();
-        managed.par_iter_mut().with_min_len(256).for_each(|inst| {
-            if let Some(now) = inst.id().and_then(|id| world.read(&inst.ty, id)) {
-                if now == inst.attributes {
-                    inst.attributes = now;
-                }
-            }
-        });
         Ok((state, world))
     }
 

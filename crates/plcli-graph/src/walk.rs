@@ -615,13 +615,9 @@ impl<'a> Walker<'a> {
                         edges.push((NodeKey::Provider(pk), me.clone()));
                     }
                 }
+                // A resource naming itself (not through `self`) keeps that edge: a cycle.
                 for dep in deps {
-                    if dep == me {
-                        // A resource referring to itself is a cycle only outside `self`.
-                        edges.push((dep, me.clone()));
-                    } else {
-                        edges.push((dep, me.clone()));
-                    }
+                    edges.push((dep, me.clone()));
                 }
             }
             for (n, c) in &m.calls {

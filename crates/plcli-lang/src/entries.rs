@@ -90,11 +90,10 @@ impl<K: Ord, V> Entries<K, V> {
 
     /// Inserts or replaces; returns the value replaced.
     pub fn insert(&mut self, key: K, value: V) -> Option<V> {
-        match self.find(&key) {
-            Ok(i) => Some(std::mem::replace(&mut self.items[i].1, value)),
-            Err(i) => {
-                self.reserve_one();
-                self.items.insert(i, (key, value));
+        match self.entry(key) {
+            Entry::Occupied(mut o) => Some(o.insert(value)),
+            Entry::Vacant(v) => {
+                v.insert(value);
                 None
             }
         }

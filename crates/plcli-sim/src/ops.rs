@@ -135,8 +135,6 @@ fn vpce_zone(region: &str) -> &'static str {
     }
 }
 
-/// The world key of an object: its ID, except for resources whose provider ID is another
-/// object's (a private DNS verification is identified by its service's ID).
 /// An object's attributes as a shared map (a reference count, not a copy).
 fn shared_attrs(attrs: &Value) -> plcli_lang::ValueMap {
     match attrs {
@@ -145,6 +143,8 @@ fn shared_attrs(attrs: &Value) -> plcli_lang::ValueMap {
     }
 }
 
+/// The world key of an object: its ID, except for resources whose provider ID is another
+/// object's (a private DNS verification is identified by its service's ID).
 pub fn object_key(ty: &str, id: &str) -> String {
     match ty {
         "aws_vpc_endpoint_service_private_dns_verification" => format!("{id}#private-dns-verification"),

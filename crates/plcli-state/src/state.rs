@@ -2,7 +2,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use plcli_lang::Value;
-use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{json, Value as Json};
 
 use crate::files::{install, write_temp};
@@ -377,55 +377,44 @@ impl Serialize for OutputsFile<'_> {
     }
 }
 
-/// Every instance with its resource's (module, mode, type, name), sorted by it.
-type Groups<'a> = Vec<((&'a str, &'a str, &'a str, &'a str), &'a InstanceState)>;
+/// An instance with its resource's (module, mode, type, name).
+type Grouped<'a> = ((&'a str, &'a str, &'a str, &'a str), &'a InstanceState);
+
+/// Every instance, grouped, sorted by resource.
+type Groups<'a> = Vec<Grouped<'a>>;
 
 struct ResourcesFile<'a>(&'a Groups<'a>);
 
 impl Serialize for ResourcesFile<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(None)?;
-        for run in self.0.chunk_by(|a, b| a.0 == b.0) {
-            let (module, mode, ty, name) = run[0].0;
-            let insts: Vec<&InstanceState> = run.iter().map(|(_, i)| *i).collect();
-            seq.serialize_element(&ResourceFile { module, mode, ty, name, insts: &insts })?;
-        }
-        seq.end()
+        s.collect_seq(self.0.chunk_by(|a, b| a.0 == b.0).map(ResourceFile))
     }
 }
 
-struct ResourceFile<'a> {
-    module: &'a str,
-    mode: &'a str,
-    ty: &'a str,
-    name: &'a str,
-    insts: &'a [&'a InstanceState],
-}
+/// One resource: a run of [`Groups`] with the same resource (never empty).
+struct ResourceFile<'a>(&'a [Grouped<'a>]);
 
 impl Serialize for ResourceFile<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let ((module, mode, ty, name), first) = self.0[0];
         let mut m = s.serialize_map(None)?;
-        if !self.module.is_empty() {
-            m.serialize_entry("module", self.module)?;
+        if !module.is_empty() {
+            m.serialize_entry("module", module)?;
         }
-        m.serialize_entry("mode", self.mode)?;
-        m.serialize_entry("type", self.ty)?;
-        m.serialize_entry("name", self.name)?;
-        m.serialize_entry("provider", &self.insts[0].provider)?;
-        m.serialize_entry("instances", &InstancesFile(self.insts))?;
+        m.serialize_entry("mode", mode)?;
+        m.serialize_entry("type", ty)?;
+        m.serialize_entry("name", name)?;
+        m.serialize_entry("provider", &first.provider)?;
+        m.serialize_entry("instances", &InstancesFile(self.0))?;
         m.end()
     }
 }
 
-struct InstancesFile<'a>(&'a [&'a InstanceState]);
+struct InstancesFile<'a>(&'a [Grouped<'a>]);
 
 impl Serialize for InstancesFile<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(self.0.len()))?;
-        for i in self.0 {
-            seq.serialize_element(&InstanceFile(i))?;
-        }
-        seq.end()
+        s.collect_seq(self.0.iter().map(|(_, i)| InstanceFile(i)))
     }
 }
 
@@ -551,8 +540,9 @@ pub type Share = Box<dyn Fn(&str, &Value) -> Option<Value>>;
 
 thread_local! {
     /// The sharing function of the `load_sharing` running on this thread, and the type of the
-    /// resource whose instances are being read (Terraform writes `type` before `instances`;
-    /// when a file does not, nothing is shared, which changes no value).
+    /// resource whose instances are being read (Terraform and plcli write `type` before
+    /// `instances`; in a file that does not, an instance is matched against the previous
+    /// resource's type, and only an equal value is ever kept, so no value changes).
     static SHARING: std::cell::RefCell<(Option<Share>, String)> = const { std::cell::RefCell::new((None, String::new())) };
 }
 

@@ -698,7 +698,7 @@ impl Span for BlockLabel {
 
 /// Parses a body with hcl-edit and converts it.
 pub fn parse_body(text: &str) -> Result<Body, hcl_edit::parser::Error> {
-    hcl_edit::parser::parse_body(text).map(Body::from)
+    parse_body_at(text, 0)
 }
 
 thread_local! {

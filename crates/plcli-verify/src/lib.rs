@@ -21,4 +21,4 @@ mod sg;
 
 pub use check::{verify_path, Context, CreateFailure, Explanation, Hop, PathResult, PathSpec, Scenario, Source, Target, Verdict};
 pub use dns::{lookup, resolve, Answer, Resolution};
-pub use report::{render_path_to, render_summary_to, render_text, render_text_to, to_json};
+pub use report::{render_text, render_text_to, to_json};

@@ -13,20 +13,29 @@ pub fn render_text(results: &[PathResult], color: bool) -> String {
     text
 }
 
-/// [`render_text`] handed to `emit` path by path, so that twenty thousand paths are printed
-/// without holding all of their text.
-pub fn render_text_to(results: &[PathResult], color: bool, emit: &mut dyn FnMut(&str)) {
+/// [`render_text`] handed to `emit` a chunk at a time, so that twenty thousand paths are
+/// printed without holding all of their text; the results may be checked as they are asked
+/// for (an iterator over batches). Returns how many paths there were and how many were ok.
+pub fn render_text_to<R: std::borrow::Borrow<PathResult>>(
+    results: impl IntoIterator<Item = R>,
+    color: bool,
+    emit: &mut dyn FnMut(&str),
+) -> (usize, usize) {
+    let (mut total, mut ok) = (0, 0);
     let mut out = String::new();
     for r in results {
+        let r = r.borrow();
+        total += 1;
+        ok += usize::from(r.ok);
         render_path_to(r, color, &mut out);
         if out.len() >= 1 << 16 {
             emit(&out);
             out.clear();
         }
     }
-    let ok = results.iter().filter(|r| r.ok).count();
-    render_summary_to(results.len(), ok, color, &mut out);
+    render_summary_to(total, ok, color, &mut out);
     emit(&out);
+    (total, ok)
 }
 
 fn colors(color: bool) -> (&'static str, &'static str, &'static str, &'static str, &'static str) {
@@ -38,7 +47,7 @@ fn colors(color: bool) -> (&'static str, &'static str, &'static str, &'static st
 }
 
 /// One path's text (what [`render_text_to`] writes for it), appended to `out`.
-pub fn render_path_to(r: &PathResult, color: bool, out: &mut String) {
+fn render_path_to(r: &PathResult, color: bool, out: &mut String) {
     let (green, red, yellow, bold, reset) = colors(color);
     let mark = if r.ok { format!("{green}ok{reset}") } else { format!("{red}FAILED{reset}") };
     let _ = writeln!(out, "{bold}path {}{reset}: {} (expected {}) {mark}", r.name, r.result.as_str(), r.expect.as_str());
@@ -58,7 +67,7 @@ pub fn render_path_to(r: &PathResult, color: bool, out: &mut String) {
 }
 
 /// The closing line of the text report, appended to `out`.
-pub fn render_summary_to(total: usize, ok: usize, color: bool, out: &mut String) {
+fn render_summary_to(total: usize, ok: usize, color: bool, out: &mut String) {
     let (_, _, _, bold, reset) = colors(color);
     let _ = writeln!(out, "{bold}{total} path(s): {ok} ok, {} failed{reset}", total - ok);
 }
