@@ -373,8 +373,9 @@ impl Schedule {
         if w.report_cycles(&graph, &spans) {
             return Err(std::mem::take(&mut w.diags));
         }
-        let order = topological_order(&graph);
-        let deps = resource_deps(&graph, &order);
+        let addresses: Vec<String> = graph.node_weights().map(NodeKey::address).collect();
+        let order = topological_order(&graph, &addresses);
+        let deps = resource_deps(&graph, &order, &addresses);
         Ok(Schedule { graph, order, deps, mode: opts.mode, diags: std::mem::take(&mut w.diags) })
     }
 
@@ -386,20 +387,20 @@ impl Schedule {
 }
 
 /// Each node's resource dependencies (see [`Schedule`]), in one pass over the order.
-fn resource_deps(graph: &DiGraph<NodeKey, ()>, order: &[NodeIndex]) -> Vec<Arc<BTreeSet<String>>> {
+fn resource_deps(graph: &DiGraph<NodeKey, ()>, order: &[NodeIndex], addresses: &[String]) -> Vec<Arc<BTreeSet<String>>> {
     let mut deps: Vec<Arc<BTreeSet<String>>> = vec![Arc::default(); graph.node_count()];
     for &idx in order {
         let mut set = BTreeSet::new();
         for pred in graph.neighbors_directed(idx, petgraph::Direction::Incoming) {
             match &graph[pred] {
-                k @ NodeKey::Resource(..) => {
-                    set.insert(k.address());
+                NodeKey::Resource(..) => {
+                    set.insert(addresses[pred.index()].clone());
                 }
                 _ => set.extend(deps[pred.index()].iter().cloned()),
             }
         }
-        if let k @ NodeKey::Resource(..) = &graph[idx] {
-            set.remove(&k.address());
+        if let NodeKey::Resource(..) = &graph[idx] {
+            set.remove(&addresses[idx.index()]);
         }
         deps[idx.index()] = Arc::new(set);
     }
@@ -470,26 +471,37 @@ impl<'a> Walker<'a> {
 }
 
 /// Kahn's algorithm, taking ready nodes by (rank, address) so that the order, and so the IDs
-/// the world assigns, never depend on anything but the configuration.
-fn topological_order(graph: &DiGraph<NodeKey, ()>) -> Vec<NodeIndex> {
+/// the world assigns, never depend on anything but the configuration. Nodes are sorted by
+/// that key once; the ready set holds their positions.
+fn topological_order(graph: &DiGraph<NodeKey, ()>, addresses: &[String]) -> Vec<NodeIndex> {
     use std::cmp::Reverse;
     use std::collections::BinaryHeap;
+    let n = graph.node_count();
+    let mut by_key: Vec<usize> = (0..n).collect();
+    by_key.sort_unstable_by(|&a, &b| {
+        let (ka, kb) = (&graph[NodeIndex::new(a)], &graph[NodeIndex::new(b)]);
+        (ka.rank(), &addresses[a], a).cmp(&(kb.rank(), &addresses[b], b))
+    });
+    let mut position = vec![0usize; n];
+    for (p, &i) in by_key.iter().enumerate() {
+        position[i] = p;
+    }
     let mut indegree: Vec<usize> =
         graph.node_indices().map(|i| graph.neighbors_directed(i, petgraph::Direction::Incoming).count()).collect();
-    let mut ready: BinaryHeap<Reverse<(u8, String, usize)>> = BinaryHeap::new();
+    let mut ready: BinaryHeap<Reverse<usize>> = BinaryHeap::new();
     for i in graph.node_indices() {
         if indegree[i.index()] == 0 {
-            ready.push(Reverse((graph[i].rank(), graph[i].address(), i.index())));
+            ready.push(Reverse(position[i.index()]));
         }
     }
-    let mut order = Vec::with_capacity(graph.node_count());
-    while let Some(Reverse((_, _, i))) = ready.pop() {
-        let idx = NodeIndex::new(i);
+    let mut order = Vec::with_capacity(n);
+    while let Some(Reverse(p)) = ready.pop() {
+        let idx = NodeIndex::new(by_key[p]);
         order.push(idx);
         for next in graph.neighbors_directed(idx, petgraph::Direction::Outgoing) {
             indegree[next.index()] -= 1;
             if indegree[next.index()] == 0 {
-                ready.push(Reverse((graph[next].rank(), graph[next].address(), next.index())));
+                ready.push(Reverse(position[next.index()]));
             }
         }
     }
@@ -503,19 +515,23 @@ impl<'a> Walker<'a> {
 
     // ---------------------------------------------------------------- graph
 
-    fn build_graph(&mut self) -> (DiGraph<NodeKey, ()>, HashMap<NodeKey, Span>) {
-        let mut graph = DiGraph::new();
-        let mut index: HashMap<NodeKey, NodeIndex> = HashMap::default();
-        let mut spans: HashMap<NodeKey, Span> = HashMap::default();
+    /// The dependency graph and each node's span (by node index). Nodes are numbered once,
+    /// and every edge is found as a pair of node numbers (resources' on every core), so no
+    /// key is cloned or hashed per edge.
+    fn build_graph(&mut self) -> (DiGraph<NodeKey, ()>, Vec<Span>) {
         let mut paths: Vec<ModPath> = self.modules.keys().cloned().collect();
         paths.sort();
-        // Nodes first, in a fixed order.
+        let root = self.root;
+        let sim_block = root.plcli.iter().find(|b| b.kind == "simulation");
+        // Nodes first, in a fixed order: each module's, then the simulation block and the
+        // root provider configurations (evaluated before the resources that act through them).
+        let mut nodes: Vec<NodeKey> = Vec::new();
+        let mut spans: Vec<Span> = Vec::new();
         for path in &paths {
             let m = self.module(path);
             let mut add = |k: NodeKey, span: Span| {
-                let i = graph.add_node(k.clone());
-                index.insert(k.clone(), i);
-                spans.insert(k, span);
+                nodes.push(k);
+                spans.push(span);
             };
             for (n, v) in &m.variables {
                 add(NodeKey::Var(path.clone(), n.clone()), v.span);
@@ -533,107 +549,103 @@ impl<'a> Walker<'a> {
                 add(NodeKey::Output(path.clone(), n.clone()), o.span);
             }
         }
+        if let Some(b) = sim_block {
+            nodes.push(NodeKey::Simulation);
+            spans.push(b.span);
+        }
+        for (key, p) in &root.providers {
+            nodes.push(NodeKey::Provider(key.clone()));
+            spans.push(p.span);
+        }
+        let index: HashMap<&NodeKey, u32> = nodes.iter().enumerate().map(|(i, k)| (k, i as u32)).collect();
+        let ix = |k: &NodeKey| index.get(k).copied();
         // What every resource refers to (most of the work for a large configuration), on
         // every core; used below in the same order as the resources are visited.
         let resources: Vec<(&ModPath, &Resource)> =
             paths.iter().flat_map(|p| self.module(p).resources.values().map(move |r| (p, r))).collect();
-        let mut resource_refs = self.resource_refs(&resources).into_iter();
-        let mut edges: Vec<(NodeKey, NodeKey)> = Vec::new();
-        // The simulation block and root provider configurations: evaluated before the
-        // resources that act through them.
-        let root = self.root;
-        let sim_block = root.plcli.iter().find(|b| b.kind == "simulation");
-        if let Some(b) = sim_block {
-            let k = NodeKey::Simulation;
-            index.insert(k.clone(), graph.add_node(k.clone()));
-            spans.insert(k.clone(), b.span);
+        let mut resource_refs = self.resource_refs(&resources, &index).into_iter();
+        // Edges as (from, to) node numbers; an end that is not a node drops the edge.
+        let mut edges: Vec<(u32, u32)> = Vec::new();
+        let push_all = |edges: &mut Vec<(u32, u32)>, deps: Vec<NodeKey>, me: u32| {
+            edges.extend(deps.iter().filter_map(|d| ix(d)).map(|d| (d, me)));
+        };
+        let simulation = sim_block.and_then(|_| ix(&NodeKey::Simulation));
+        if let (Some(b), Some(me)) = (sim_block, simulation) {
             let mut refs = Vec::new();
             collect_body_refs(b.file, &b.body, &[], &mut refs);
             for r in refs {
-                for dep in self.resolve(&Vec::new(), &r.subject, Some(&r), r.span) {
-                    edges.push((dep, k.clone()));
-                }
+                let deps = self.resolve(&Vec::new(), &r.subject, Some(&r), r.span);
+                push_all(&mut edges, deps, me);
             }
         }
         for (key, p) in &root.providers {
-            let k = NodeKey::Provider(key.clone());
-            index.insert(k.clone(), graph.add_node(k.clone()));
-            spans.insert(k.clone(), p.span);
+            let Some(me) = ix(&NodeKey::Provider(key.clone())) else { continue };
             let mut refs = Vec::new();
             collect_body_refs(p.file, &p.body, &[], &mut refs);
             for r in refs {
-                for dep in self.resolve(&Vec::new(), &r.subject, Some(&r), r.span) {
-                    edges.push((dep, k.clone()));
-                }
+                let deps = self.resolve(&Vec::new(), &r.subject, Some(&r), r.span);
+                push_all(&mut edges, deps, me);
             }
-            if sim_block.is_some() {
-                edges.push((NodeKey::Simulation, k.clone()));
+            if let Some(s) = simulation {
+                edges.push((s, me));
             }
         }
         for path in &paths {
             let m = self.module(path);
-            let parent_call = (!path.is_empty()).then(|| NodeKey::Call(path[..path.len() - 1].to_vec(), path[path.len() - 1].clone()));
+            let parent_call = (!path.is_empty())
+                .then(|| ix(&NodeKey::Call(path[..path.len() - 1].to_vec(), path[path.len() - 1].clone())))
+                .flatten();
             for (n, v) in &m.variables {
-                let me = NodeKey::Var(path.clone(), n.clone());
-                if let Some(pc) = &parent_call {
-                    edges.push((pc.clone(), me.clone()));
+                let Some(me) = ix(&NodeKey::Var(path.clone(), n.clone())) else { continue };
+                if !path.is_empty() {
+                    if let Some(pc) = parent_call {
+                        edges.push((pc, me));
+                    }
                     let parent = &path[..path.len() - 1].to_vec();
                     let call = &self.module(parent).calls[&path[path.len() - 1]];
                     if let Some((_, _, e)) = call.args.iter().find(|(a, _, _)| a == n) {
-                        for dep in self.deps_of(parent, call.file, e, &[]) {
-                            edges.push((dep, me.clone()));
-                        }
+                        let deps = self.deps_of(parent, call.file, e, &[]);
+                        push_all(&mut edges, deps, me);
                     }
                 }
                 for val in &v.validations {
-                    for dep in self.deps_of(path, v.file, &val.condition, &[]) {
-                        if dep != me {
-                            edges.push((dep, me.clone()));
-                        }
-                    }
+                    let deps = self.deps_of(path, v.file, &val.condition, &[]);
+                    edges.extend(deps.iter().filter_map(|d| ix(d)).filter(|d| *d != me).map(|d| (d, me)));
                 }
             }
             for (n, l) in &m.locals {
-                let me = NodeKey::Local(path.clone(), n.clone());
-                for dep in self.deps_of(path, l.file, &l.expr, &[]) {
-                    edges.push((dep, me.clone()));
-                }
+                let Some(me) = ix(&NodeKey::Local(path.clone(), n.clone())) else { continue };
+                let deps = self.deps_of(path, l.file, &l.expr, &[]);
+                push_all(&mut edges, deps, me);
             }
-            for (mode, t, n) in m.resources.keys() {
-                let me = NodeKey::Resource(path.clone(), *mode, t.clone(), n.clone());
-                if let Some(pc) = &parent_call {
-                    edges.push((pc.clone(), me.clone()));
-                }
-                if sim_block.is_some() {
-                    edges.push((NodeKey::Simulation, me.clone()));
-                }
+            for _ in m.resources.keys() {
                 // Resolved above for exactly these resources, in this order.
-                let (provider, deps, diags) = resource_refs.next().expect("one result per resource");
+                let (me, provider, deps, diags) = resource_refs.next().expect("one result per resource");
                 self.diags.extend(diags);
-                if let Some(pk) = provider {
-                    if root.providers.contains_key(&pk) {
-                        edges.push((NodeKey::Provider(pk), me.clone()));
-                    }
+                if let Some(pc) = parent_call {
+                    edges.push((pc, me));
+                }
+                if let Some(s) = simulation {
+                    edges.push((s, me));
+                }
+                if let Some(p) = provider {
+                    edges.push((p, me));
                 }
                 // A resource naming itself (not through `self`) keeps that edge: a cycle.
-                for dep in deps {
-                    edges.push((dep, me.clone()));
-                }
+                edges.extend(deps.into_iter().map(|d| (d, me)));
             }
             for (n, c) in &m.calls {
-                let me = NodeKey::Call(path.clone(), n.clone());
-                if let Some(pc) = &parent_call {
-                    edges.push((pc.clone(), me.clone()));
+                let Some(me) = ix(&NodeKey::Call(path.clone(), n.clone())) else { continue };
+                if let Some(pc) = parent_call {
+                    edges.push((pc, me));
                 }
                 for e in c.count.iter().chain(c.for_each.iter()) {
-                    for dep in self.deps_of(path, c.file, e, &[]) {
-                        edges.push((dep, me.clone()));
-                    }
+                    let deps = self.deps_of(path, c.file, e, &[]);
+                    push_all(&mut edges, deps, me);
                 }
                 for (s, sp) in &c.depends_on {
-                    for dep in self.resolve(path, s, None, *sp) {
-                        edges.push((dep, me.clone()));
-                    }
+                    let deps = self.resolve(path, s, None, *sp);
+                    push_all(&mut edges, deps, me);
                 }
                 // Arguments that the child does not declare.
                 if let ModuleSource::Loaded(child) = &c.module {
@@ -664,40 +676,52 @@ impl<'a> Walker<'a> {
                 }
             }
             for (n, o) in &m.outputs {
-                let me = NodeKey::Output(path.clone(), n.clone());
+                let Some(me) = ix(&NodeKey::Output(path.clone(), n.clone())) else { continue };
                 for e in o.value.iter().chain(o.preconditions.iter().map(|p| &p.condition)) {
-                    for dep in self.deps_of(path, o.file, e, &[]) {
-                        edges.push((dep, me.clone()));
-                    }
+                    let deps = self.deps_of(path, o.file, e, &[]);
+                    push_all(&mut edges, deps, me);
                 }
                 for (s, sp) in &o.depends_on {
-                    for dep in self.resolve(path, s, None, *sp) {
-                        edges.push((dep, me.clone()));
-                    }
+                    let deps = self.resolve(path, s, None, *sp);
+                    push_all(&mut edges, deps, me);
                 }
             }
         }
+        drop(index);
+        let mut graph = DiGraph::with_capacity(nodes.len(), edges.len());
+        for k in nodes {
+            graph.add_node(k);
+        }
         // `update_edge` scans the source's edges: with every resource depending on its
         // provider configuration that is quadratic, so duplicates are dropped through a set.
-        let mut seen = std::collections::HashSet::with_capacity(edges.len());
-        for (from, to) in edges {
-            if let (Some(&a), Some(&b)) = (index.get(&from), index.get(&to)) {
-                if seen.insert((a, b)) {
-                    graph.add_edge(a, b, ());
-                }
+        let mut seen = rustc_hash::FxHashSet::with_capacity_and_hasher(edges.len(), Default::default());
+        for (a, b) in edges {
+            if seen.insert((a, b)) {
+                graph.add_edge(NodeIndex::new(a as usize), NodeIndex::new(b as usize), ());
             }
         }
         (graph, spans)
     }
 
-    /// For each resource: its provider configuration, what it refers to, and what resolving
-    /// that reported. The resources are resolved in parts on every core (each part by a
-    /// walker of its own), the results kept in order.
-    fn resource_refs(&self, resources: &[(&ModPath, &Resource)]) -> Vec<(Option<String>, Vec<NodeKey>, Diagnostics)> {
+    /// For each resource: its node, its provider configuration's node (when that is a root
+    /// provider block), the nodes it refers to, and what resolving that reported. The
+    /// resources are resolved in parts on every core (each part by a walker of its own), the
+    /// results kept in order.
+    #[allow(clippy::type_complexity)]
+    fn resource_refs(
+        &self,
+        resources: &[(&ModPath, &Resource)],
+        index: &HashMap<&NodeKey, u32>,
+    ) -> Vec<(u32, Option<u32>, Vec<u32>, Diagnostics)> {
+        let root = self.root;
         let one = |w: &mut Walker<'_>, (path, r): &(&ModPath, &Resource)| {
-            let provider = w.resolve_provider(path, r);
-            let deps = w.resource_deps(path, r);
-            (provider, deps, std::mem::take(&mut w.diags))
+            let me = index[&NodeKey::Resource((*path).clone(), r.mode, r.ty.clone(), r.name.clone())];
+            let provider = w
+                .resolve_provider(path, r)
+                .filter(|pk| root.providers.contains_key(pk))
+                .and_then(|pk| index.get(&NodeKey::Provider(pk)).copied());
+            let deps = w.resource_deps(path, r).iter().filter_map(|d| index.get(d).copied()).collect();
+            (me, provider, deps, std::mem::take(&mut w.diags))
         };
         use rayon::prelude::*;
         resources
@@ -861,7 +885,7 @@ impl<'a> Walker<'a> {
         Vec::new()
     }
 
-    fn report_cycles(&mut self, graph: &DiGraph<NodeKey, ()>, spans: &HashMap<NodeKey, Span>) -> bool {
+    fn report_cycles(&mut self, graph: &DiGraph<NodeKey, ()>, spans: &[Span]) -> bool {
         let mut found = false;
         for scc in tarjan_scc(graph) {
             let self_loop = scc.len() == 1 && graph.contains_edge(scc[0], scc[0]);
@@ -869,10 +893,10 @@ impl<'a> Walker<'a> {
                 continue;
             }
             found = true;
-            let mut members: Vec<&NodeKey> = scc.iter().map(|i| &graph[*i]).collect();
-            members.sort();
-            let names: Vec<String> = members.iter().map(|k| k.address()).collect();
-            let first = members[0];
+            let mut members: Vec<NodeIndex> = scc.clone();
+            members.sort_by(|a, b| graph[*a].cmp(&graph[*b]));
+            let names: Vec<String> = members.iter().map(|i| graph[*i].address()).collect();
+            let first = members[0].index();
             let mut d = Diagnostic::error("dependency_cycle", format!("Cycle: {}", names.join(", ")))
                 .with_span(spans[first])
                 .with_detail(if self_loop {
@@ -881,8 +905,8 @@ impl<'a> Walker<'a> {
                     format!("These {} objects depend on each other, so none of them can be evaluated first.", names.len())
                 })
                 .with_help("break the cycle: remove one of the references (or a depends_on) between them");
-            for k in members.iter().skip(1) {
-                d = d.with_related(spans[*k], format!("{} is part of the cycle", k.address()));
+            for (i, name) in members.iter().zip(&names).skip(1) {
+                d = d.with_related(spans[i.index()], format!("{name} is part of the cycle"));
             }
             self.diags.push(d);
         }
