@@ -592,9 +592,8 @@ impl<'a> Walker<'a> {
         }
         for path in &paths {
             let m = self.module(path);
-            let parent_call = (!path.is_empty())
-                .then(|| ix(&NodeKey::Call(path[..path.len() - 1].to_vec(), path[path.len() - 1].clone())))
-                .flatten();
+            let parent_call =
+                (!path.is_empty()).then(|| ix(&NodeKey::Call(path[..path.len() - 1].to_vec(), path[path.len() - 1].clone()))).flatten();
             for (n, v) in &m.variables {
                 let Some(me) = ix(&NodeKey::Var(path.clone(), n.clone())) else { continue };
                 if !path.is_empty() {

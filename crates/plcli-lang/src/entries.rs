@@ -11,6 +11,75 @@
 use std::borrow::Borrow;
 use std::cmp::Ordering;
 
+/// How keys are ordered: as `Ord` orders them. Strings (nearly every key: attribute names,
+/// map keys) are compared eight bytes at a time in line: they are short, and a call to
+/// `memcmp` for each comparison of a binary search cost more than the comparison itself.
+pub trait KeyOrd {
+    fn key_cmp(&self, other: &Self) -> Ordering;
+}
+
+/// Lexicographic order of byte strings (`<[u8] as Ord>::cmp`).
+#[inline]
+pub fn bytes_cmp(a: &[u8], b: &[u8]) -> Ordering {
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + 8 <= n {
+        let x = u64::from_be_bytes(a[i..i + 8].try_into().expect("eight bytes"));
+        let y = u64::from_be_bytes(b[i..i + 8].try_into().expect("eight bytes"));
+        if x != y {
+            return x.cmp(&y);
+        }
+        i += 8;
+    }
+    while i < n {
+        if a[i] != b[i] {
+            return a[i].cmp(&b[i]);
+        }
+        i += 1;
+    }
+    a.len().cmp(&b.len())
+}
+
+impl KeyOrd for str {
+    #[inline]
+    fn key_cmp(&self, other: &Self) -> Ordering {
+        bytes_cmp(self.as_bytes(), other.as_bytes())
+    }
+}
+
+impl KeyOrd for String {
+    #[inline]
+    fn key_cmp(&self, other: &Self) -> Ordering {
+        bytes_cmp(self.as_bytes(), other.as_bytes())
+    }
+}
+
+impl KeyOrd for compact_str::CompactString {
+    #[inline]
+    fn key_cmp(&self, other: &Self) -> Ordering {
+        bytes_cmp(self.as_bytes(), other.as_bytes())
+    }
+}
+
+impl<T: KeyOrd + ?Sized> KeyOrd for &T {
+    #[inline]
+    fn key_cmp(&self, other: &Self) -> Ordering {
+        (**self).key_cmp(*other)
+    }
+}
+
+macro_rules! key_ord_as_ord {
+    ($($t:ty),*) => {$(
+        impl KeyOrd for $t {
+            #[inline]
+            fn key_cmp(&self, other: &Self) -> Ordering {
+                self.cmp(other)
+            }
+        }
+    )*};
+}
+key_ord_as_ord!(u32, u64, usize, i32, i64);
+
 /// A map kept as a vector sorted by key.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Entries<K, V> {
@@ -39,22 +108,22 @@ impl<K, V> Entries<K, V> {
     }
 }
 
-impl<K: Ord, V> Entries<K, V> {
+impl<K: Ord + KeyOrd, V> Entries<K, V> {
     pub fn new() -> Self {
         Entries::default()
     }
 
-    fn find<Q: Ord + ?Sized>(&self, key: &Q) -> Result<usize, usize>
+    fn find<Q: KeyOrd + ?Sized>(&self, key: &Q) -> Result<usize, usize>
     where
         K: Borrow<Q>,
     {
         // Keys are appended in order most of the time: check the end first.
         match self.items.last() {
             None => Err(0),
-            Some((last, _)) => match key.cmp(last.borrow()) {
+            Some((last, _)) => match key.key_cmp(last.borrow()) {
                 Ordering::Greater => Err(self.items.len()),
                 Ordering::Equal => Ok(self.items.len() - 1),
-                Ordering::Less => self.items.binary_search_by(|(k, _)| k.borrow().cmp(key)),
+                Ordering::Less => self.items.binary_search_by(|(k, _)| k.borrow().key_cmp(key)),
             },
         }
     }
@@ -67,21 +136,21 @@ impl<K: Ord, V> Entries<K, V> {
         self.items.is_empty()
     }
 
-    pub fn get<Q: Ord + ?Sized>(&self, key: &Q) -> Option<&V>
+    pub fn get<Q: KeyOrd + ?Sized>(&self, key: &Q) -> Option<&V>
     where
         K: Borrow<Q>,
     {
         self.find(key).ok().map(|i| &self.items[i].1)
     }
 
-    pub fn get_mut<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<&mut V>
+    pub fn get_mut<Q: KeyOrd + ?Sized>(&mut self, key: &Q) -> Option<&mut V>
     where
         K: Borrow<Q>,
     {
         self.find(key).ok().map(|i| &mut self.items[i].1)
     }
 
-    pub fn contains_key<Q: Ord + ?Sized>(&self, key: &Q) -> bool
+    pub fn contains_key<Q: KeyOrd + ?Sized>(&self, key: &Q) -> bool
     where
         K: Borrow<Q>,
     {
@@ -99,7 +168,7 @@ impl<K: Ord, V> Entries<K, V> {
         }
     }
 
-    pub fn remove<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<V>
+    pub fn remove<Q: KeyOrd + ?Sized>(&mut self, key: &Q) -> Option<V>
     where
         K: Borrow<Q>,
     {
@@ -139,9 +208,9 @@ impl<K: Ord, V> Entries<K, V> {
 
     /// Builds from entries in any order; of equal keys the last one wins (as repeated inserts).
     fn from_unsorted(mut items: Vec<(K, V)>) -> Self {
-        if !items.is_sorted_by(|a, b| a.0 < b.0) {
+        if !items.is_sorted_by(|a, b| a.0.key_cmp(&b.0) == Ordering::Less) {
             // Stable: equal keys keep their order, and the last of each run is kept below.
-            items.sort_by(|a, b| a.0.cmp(&b.0));
+            items.sort_by(|a, b| a.0.key_cmp(&b.0));
             let mut out: Vec<(K, V)> = Vec::with_capacity(items.len());
             for item in items {
                 match out.last_mut() {
@@ -156,7 +225,7 @@ impl<K: Ord, V> Entries<K, V> {
     }
 }
 
-impl<K: Ord + Borrow<Q>, Q: Ord + ?Sized, V> std::ops::Index<&Q> for Entries<K, V> {
+impl<K: Ord + KeyOrd + Borrow<Q>, Q: KeyOrd + ?Sized, V> std::ops::Index<&Q> for Entries<K, V> {
     type Output = V;
     /// The value of a key that must be present (as `BTreeMap`'s indexing, it panics otherwise).
     fn index(&self, key: &Q) -> &V {
@@ -164,13 +233,13 @@ impl<K: Ord + Borrow<Q>, Q: Ord + ?Sized, V> std::ops::Index<&Q> for Entries<K, 
     }
 }
 
-impl<K: Ord, V> FromIterator<(K, V)> for Entries<K, V> {
+impl<K: Ord + KeyOrd, V> FromIterator<(K, V)> for Entries<K, V> {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
         Entries::from_unsorted(iter.into_iter().collect())
     }
 }
 
-impl<K: Ord, V> Extend<(K, V)> for Entries<K, V> {
+impl<K: Ord + KeyOrd, V> Extend<(K, V)> for Entries<K, V> {
     fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, iter: I) {
         let mut items = std::mem::take(&mut self.items);
         let sorted_before = items.len();
@@ -185,7 +254,7 @@ impl<K: Ord, V> Extend<(K, V)> for Entries<K, V> {
     }
 }
 
-impl<K: Ord, V> From<std::collections::BTreeMap<K, V>> for Entries<K, V> {
+impl<K: Ord + KeyOrd, V> From<std::collections::BTreeMap<K, V>> for Entries<K, V> {
     fn from(m: std::collections::BTreeMap<K, V>) -> Self {
         let mut items = Vec::with_capacity(m.len());
         items.extend(m);
@@ -193,7 +262,7 @@ impl<K: Ord, V> From<std::collections::BTreeMap<K, V>> for Entries<K, V> {
     }
 }
 
-impl<K: Ord, V> From<Entries<K, V>> for std::collections::BTreeMap<K, V> {
+impl<K: Ord + KeyOrd, V> From<Entries<K, V>> for std::collections::BTreeMap<K, V> {
     fn from(m: Entries<K, V>) -> Self {
         m.items.into_iter().collect()
     }
@@ -373,5 +442,37 @@ mod tests {
         e.extend([("a", 9), ("d", 1)]);
         assert_eq!(e.get("a"), Some(&9));
         assert_eq!(e.keys().copied().collect::<Vec<_>>(), ["a", "b", "c", "d"]);
+    }
+
+    #[test]
+    fn keys_compare_as_strings_do() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "abc",
+            "b",
+            "vpc_id",
+            "vpc_ids",
+            "vpc_endpoint_id",
+            "vpc_endpoint_ids",
+            "availability_zone",
+            "availability_zone_id",
+            "abcdefgh",
+            "abcdefgi",
+            "abcdefghi",
+            "abcdefgh\u{e9}",
+            "\u{e9}t\u{e9}",
+            "Z",
+            "zz",
+            "\u{0}",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(a.key_cmp(b), a.cmp(b), "{a:?} vs {b:?}");
+                assert_eq!(String::from(a).key_cmp(&String::from(b)), a.cmp(b));
+                assert_eq!(compact_str::CompactString::from(a).key_cmp(&compact_str::CompactString::from(b)), a.cmp(b));
+            }
+        }
     }
 }

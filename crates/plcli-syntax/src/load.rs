@@ -167,10 +167,11 @@ pub(crate) fn parse_body(file: FileId, text: &str, diags: &mut Diagnostics) -> O
 /// Below this size a file is parsed in one piece.
 const PARTS_MIN_BYTES: usize = 1 << 20;
 
-/// About how large the parts of a large file are.
+/// At most about how large the parts of a large file are; a file of a few of these is cut
+/// into smaller parts, at least four per core, so that no core waits long for another.
 const PART_BYTES: usize = 1 << 20;
 
-/// Parses a large file in parts of about a mebibyte, cut between top-level blocks (after a
+/// Parses a large file in parts (of at most about a mebibyte, at least four per core), cut between top-level blocks (after a
 /// line that is just `}`), on every core; each part's spans are moved by its offset so that
 /// they are the whole file's. Each part's hcl-edit tree is converted to the compact tree on
 /// its thread and dropped there: at most one part's hcl-edit tree per core is ever held,
@@ -182,8 +183,9 @@ fn parse_in_parts(text: &str) -> Option<Body> {
     if rayon::current_num_threads() < 2 || text.len() < PARTS_MIN_BYTES {
         return None;
     }
+    let part_bytes = (text.len() / (4 * rayon::current_num_threads())).clamp(PARTS_MIN_BYTES / 8, PART_BYTES);
     let mut cuts = vec![0];
-    let mut from = PART_BYTES;
+    let mut from = part_bytes;
     while from < text.len() {
         let Some(at) = text[from..].find("\n}\n") else { break };
         let cut = from + at + 3;
@@ -191,7 +193,7 @@ fn parse_in_parts(text: &str) -> Option<Body> {
             break;
         }
         cuts.push(cut);
-        from = cut + PART_BYTES;
+        from = cut + part_bytes;
     }
     cuts.push(text.len());
     if cuts.len() < 3 {
