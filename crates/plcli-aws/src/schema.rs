@@ -1,3 +1,4 @@
+use plcli_lang::Entries;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
@@ -104,13 +105,18 @@ pub struct ConditionalDefault {
     pub when: BTreeMap<String, Vec<serde_json::Value>>,
 }
 
+fn sorted_entries<'de, D: serde::Deserializer<'de>, V: Deserialize<'de>>(d: D) -> Result<Entries<String, V>, D::Error> {
+    Ok(BTreeMap::<String, V>::deserialize(d)?.into())
+}
+
 /// Attributes and nested blocks of a resource, data source, provider or nested block.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct BlockSchema {
-    #[serde(default)]
-    pub attributes: BTreeMap<String, Attribute>,
-    #[serde(default)]
-    pub blocks: BTreeMap<String, NestedBlock>,
+    /// By name, as a sorted vector: looked up for every argument of every resource evaluated.
+    #[serde(default, deserialize_with = "sorted_entries")]
+    pub attributes: Entries<String, Attribute>,
+    #[serde(default, deserialize_with = "sorted_entries")]
+    pub blocks: Entries<String, NestedBlock>,
     #[serde(default)]
     pub conditional_defaults: BTreeMap<String, Vec<ConditionalDefault>>,
 }

@@ -118,10 +118,18 @@ struct Recorder<'a> {
     events_from: usize,
     crash_after: Option<usize>,
     written: usize,
-    log: &'a mut dyn FnMut(&str),
+    /// Where progress lines go; `None` when nobody reads them (a plan's prediction), so
+    /// that they are not even formatted.
+    log: Option<&'a mut dyn FnMut(&str)>,
 }
 
 impl Recorder<'_> {
+    fn log(&mut self, line: std::fmt::Arguments<'_>) {
+        if let Some(log) = self.log.as_mut() {
+            log(&line.to_string());
+        }
+    }
+
     fn record(&mut self, world: &mut World, state_changes: Vec<(String, Option<&InstanceState>)>) -> std::io::Result<()> {
         let touched = world.take_touched();
         self.written += 1;
@@ -366,14 +374,13 @@ impl InstanceHook for ApplyHook<'_, '_> {
             let d = plcli_graph::default_caller(&ctx.simulation);
             crate::sim_caller(&d, &ctx.simulation)
         });
-        let log = |h: &mut Self, m: String| (h.rec.log)(&m);
         match action {
             Action::NoOp => prior.unwrap_or_else(|| r.config.clone()),
             Action::Read => {
                 if schema.is_none() {
                     return Value::Unknown;
                 }
-                log(self, format!("{}: Reading...", r.address));
+                self.rec.log(format_args!("{}: Reading...", r.address));
                 let read = if r.ty == "terraform_remote_state" {
                     crate::plan::remote_state(&r.config, &self.base_dir).map_err(|m| plcli_sim::ApiError::new("RemoteStateError", m))
                 } else {
@@ -381,14 +388,8 @@ impl InstanceHook for ApplyHook<'_, '_> {
                 };
                 match read {
                     Ok(v) => {
-                        log(
-                            self,
-                            format!(
-                                "{}: Read complete after 0s [id={}]",
-                                r.address,
-                                v.get_attr("id").and_then(Value::as_str).unwrap_or("")
-                            ),
-                        );
+                        let id = v.get_attr("id").and_then(Value::as_str).unwrap_or("");
+                        self.rec.log(format_args!("{}: Read complete after 0s [id={id}]", r.address));
                         self.store(r, v.clone());
                         v
                     }
@@ -403,7 +404,7 @@ impl InstanceHook for ApplyHook<'_, '_> {
                 let old_id = prior.as_ref().and_then(|p| p.get_attr("id")).and_then(Value::as_str).map(str::to_string);
                 if action == Action::DeleteCreate {
                     if let Some(id) = &old_id {
-                        log(self, format!("{}: Destroying... [id={id}]", r.address));
+                        self.rec.log(format_args!("{}: Destroying... [id={id}]", r.address));
                         if let Err(e) = self.world.delete(&caller, &r.ty, id) {
                             let d = api_diag(r, "destroying", &e);
                             self.fail(r, d, Some(&e));
@@ -411,24 +412,24 @@ impl InstanceHook for ApplyHook<'_, '_> {
                         }
                         self.state.instances.remove(&r.address);
                         let _ = self.rec.record(self.world, vec![(r.address.clone(), None)]);
-                        log(self, format!("{}: Destruction complete after 0s", r.address));
+                        self.rec.log(format_args!("{}: Destruction complete after 0s", r.address));
                         self.report.destroyed += 1;
                     }
                 }
-                log(self, format!("{}: Creating...", r.address));
+                self.rec.log(format_args!("{}: Creating...", r.address));
                 match self.world.create(&caller, &r.ty, &r.config) {
                     Ok(attrs) => {
-                        let id = attrs.get_attr("id").and_then(Value::as_str).unwrap_or("").to_string();
-                        log(self, format!("{}: Creation complete after 0s [id={id}]", r.address));
+                        let id = attrs.get_attr("id").and_then(Value::as_str).unwrap_or("");
+                        self.rec.log(format_args!("{}: Creation complete after 0s [id={id}]", r.address));
                         self.store(r, attrs.clone());
                         self.report.added += 1;
                         if action == Action::CreateDelete {
                             if let Some(old) = &old_id {
-                                log(self, format!("{}: Destroying... [id={old}]", r.address));
+                                self.rec.log(format_args!("{}: Destroying... [id={old}]", r.address));
                                 match self.world.delete(&caller, &r.ty, old) {
                                     Ok(()) => {
                                         let _ = self.rec.record(self.world, vec![]);
-                                        log(self, format!("{}: Destruction complete after 0s", r.address));
+                                        self.rec.log(format_args!("{}: Destruction complete after 0s", r.address));
                                         self.report.destroyed += 1;
                                     }
                                     Err(e) => {
@@ -449,7 +450,7 @@ impl InstanceHook for ApplyHook<'_, '_> {
             }
             Action::Update => {
                 let id = prior.as_ref().and_then(|p| p.get_attr("id")).and_then(Value::as_str).unwrap_or("").to_string();
-                log(self, format!("{}: Modifying... [id={id}]", r.address));
+                self.rec.log(format_args!("{}: Modifying... [id={id}]", r.address));
                 let mut config = r.config.clone();
                 // Unset optional+computed values keep what the object has.
                 if let (Some(Value::Object(planned)), Value::Object(c)) = (planned_after.as_ref(), &mut config) {
@@ -461,7 +462,7 @@ impl InstanceHook for ApplyHook<'_, '_> {
                 }
                 match self.world.update(&caller, &r.ty, &id, &config) {
                     Ok(attrs) => {
-                        log(self, format!("{}: Modifications complete after 0s [id={id}]", r.address));
+                        self.rec.log(format_args!("{}: Modifications complete after 0s [id={id}]", r.address));
                         self.store(r, attrs.clone());
                         self.report.changed += 1;
                         attrs
@@ -492,19 +493,23 @@ pub fn apply(
     prior: &Prior,
     log: &mut dyn FnMut(&str),
 ) -> ApplyReport {
-    apply_inner(Durability::Journal(ws), loaded, state, world, Changes::of(plan), prior, None, log)
+    apply_inner(Durability::Journal(ws), loaded, state, world, Changes::of(plan), prior, None, Some(log))
 }
 
 /// Applies a plan to in-memory copies only: no journal, no files (`verify --planned`).
 pub fn apply_in_memory(loaded: &Loaded, state: &mut State, world: &mut World, plan: &Plan, prior: &Prior) -> ApplyReport {
-    apply_inner(Durability::InMemory, loaded, state, world, Changes::of(plan), prior, None, &mut |_| {})
+    apply_inner(Durability::InMemory, loaded, state, world, Changes::of(plan), prior, None, None)
 }
 
 /// How an apply's operations are recorded.
 #[derive(Clone, Copy)]
 pub(crate) enum Durability<'a> {
-    /// Not at all (predictions for `plan` and `verify --planned`).
+    /// Not at all (`verify --planned`).
     InMemory,
+    /// Not at all, and only what the API refuses matters: a plan's prediction, whose state
+    /// and world nobody reads. The state is not brought up to date with later operations'
+    /// changes at the end.
+    Forecast,
     /// In the workspace's journal as they complete; the journal is compacted at the end
     /// (`destroy`, and `apply` of a plan without a prediction).
     Journal(&'a Workspace),
@@ -523,6 +528,9 @@ pub struct Predicted {
     pub world: World,
     pub report: ApplyReport,
     pub log: Vec<String>,
+    /// Made for a plan only (`commit: false`): its refusals are what matters; the state is
+    /// not brought up to date with what later operations changed, so it is never committed.
+    pub forecast: bool,
 }
 
 /// Carries out a predicted apply. The simulation is deterministic, so the prediction already
@@ -543,6 +551,9 @@ pub fn prepare_commit(
     ws: &Workspace,
     predicted: &mut Predicted,
 ) -> Result<(std::path::PathBuf, std::path::PathBuf), crate::WorkspaceError> {
+    if predicted.forecast {
+        return Err(crate::WorkspaceError(Diagnostic::error("internal_error", "A plan's forecast cannot be applied")));
+    }
     predicted.state.serial += 1;
     ws.write_temps(&predicted.state, &predicted.world)
 }
@@ -555,7 +566,7 @@ pub fn finish_commit(
     predicted: Predicted,
     temps: Result<(std::path::PathBuf, std::path::PathBuf), crate::WorkspaceError>,
 ) -> ApplyReport {
-    let Predicted { state: new_state, world: new_world, mut report, log: _ } = predicted;
+    let Predicted { state: new_state, world: new_world, mut report, .. } = predicted;
     let (world_tmp, state_tmp) = match temps {
         Ok(t) => t,
         Err(e) => {
@@ -615,10 +626,11 @@ pub(crate) fn apply_inner(
     plan: Changes<'_>,
     prior: &Prior,
     schedule: Option<&Schedule>,
-    log: &mut dyn FnMut(&str),
+    log: Option<&mut dyn FnMut(&str)>,
 ) -> ApplyReport {
+    let forecast = matches!(durability, Durability::Forecast);
     let (ws, deferred) = match durability {
-        Durability::InMemory => (None, false),
+        Durability::InMemory | Durability::Forecast => (None, false),
         Durability::Journal(ws) => (Some(ws), false),
         Durability::Deferred => (None, true),
     };
@@ -685,14 +697,14 @@ pub(crate) fn apply_inner(
         for addr in order {
             let Some(inst) = hook.state.instances.get(addr).cloned() else { continue };
             let id = inst.id().unwrap_or("").to_string();
-            (hook.rec.log)(&format!("{}: Destroying... [id={id}]", addr));
+            hook.rec.log(format_args!("{}: Destroying... [id={id}]", addr));
             let key = provider_key(&inst.provider);
             let caller = match_caller(&key, &loaded.module, hook.world, &inst);
             match hook.world.delete(&caller, &inst.ty, &id) {
                 Ok(()) => {
                     hook.state.instances.remove(addr);
                     let _ = hook.rec.record(hook.world, vec![(addr.to_string(), None)]);
-                    (hook.rec.log)(&format!("{}: Destruction complete after 0s", addr));
+                    hook.rec.log(format_args!("{}: Destruction complete after 0s", addr));
                     hook.report.destroyed += 1;
                 }
                 Err(e) => hook.diags.push(
@@ -706,7 +718,7 @@ pub(crate) fn apply_inner(
         // Later operations change earlier objects (an accepter makes an endpoint available,
         // a verification verifies a service): record what the world now says.
         let mut refreshed = Vec::new();
-        for (addr, inst) in hook.state.instances.iter_mut() {
+        for (addr, inst) in hook.state.instances.iter_mut().filter(|_| !forecast) {
             if inst.mode != "managed" {
                 continue;
             }

@@ -700,13 +700,11 @@ fn run_prediction(
     schedule: Option<&plcli_graph::Schedule>,
 ) -> crate::apply::Predicted {
     let mut log = Vec::new();
-    let durability = if commit { crate::apply::Durability::Deferred } else { crate::apply::Durability::InMemory };
-    let report = crate::apply::apply_inner(durability, loaded, &mut st, &mut w, changes, prior, schedule, &mut |line| {
-        if commit {
-            log.push(line.to_string());
-        }
-    });
-    crate::apply::Predicted { state: st, world: w, report, log }
+    let durability = if commit { crate::apply::Durability::Deferred } else { crate::apply::Durability::Forecast };
+    let mut keep = |line: &str| log.push(line.to_string());
+    let sink: Option<&mut dyn FnMut(&str)> = if commit { Some(&mut keep) } else { None };
+    let report = crate::apply::apply_inner(durability, loaded, &mut st, &mut w, changes, prior, schedule, sink);
+    crate::apply::Predicted { state: st, world: w, report, log, forecast: !commit }
 }
 
 /// Every refusal of the prediction becomes an error at the offending attribute, with the AWS

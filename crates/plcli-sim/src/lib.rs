@@ -20,5 +20,5 @@ mod ops;
 mod world;
 
 pub use ids::IdGen;
-pub use ops::{principal_matches, Caller};
+pub use ops::{object_key, principal_matches, Caller};
 pub use world::{ApiError, Event, Object, World, WorldError, WORLD_VERSION};

@@ -575,7 +575,7 @@ impl World {
         let net: Ipv4Net = str_of(&attrs, "cidr_block")
             .and_then(|c| c.parse().ok())
             .ok_or_else(|| not_found("InvalidSubnetID.NotFound", "subnet ID", subnet_id))?;
-        let obj = self.objects.get_mut(subnet_id).ok_or_else(|| not_found("InvalidSubnetID.NotFound", "subnet ID", subnet_id))?;
+        let obj = self.object_mut(subnet_id).ok_or_else(|| not_found("InvalidSubnetID.NotFound", "subnet ID", subnet_id))?;
         let mut used: BTreeSet<String> = obj
             .internal
             .get("used_ips")
@@ -1109,7 +1109,7 @@ impl World {
                 Some(name) if !name.is_empty() => {
                     let cfg = self.dns_config(&name, "pendingVerification");
                     a.insert("private_dns_name_configuration".into(), cfg);
-                    if let Some(o) = self.objects.get_mut(id) {
+                    if let Some(o) = self.object_mut(id) {
                         o.internal.insert("dns_state".into(), s("pendingVerification"));
                     }
                 }
@@ -1438,7 +1438,7 @@ impl World {
             let zone = entries.first().and_then(|e| e.get_attr("hosted_zone_id").cloned()).unwrap_or(Value::Null);
             entries
                 .push(Value::Object([("dns_name".to_string(), s(&svc_dns)), ("hosted_zone_id".to_string(), zone)].into_iter().collect()));
-            if let Some(o) = self.objects.get_mut(id) {
+            if let Some(o) = self.object_mut(id) {
                 o.internal.insert("private_dns_name".into(), s(&svc_dns));
             }
         } else {
@@ -1447,7 +1447,7 @@ impl World {
             if let Some(name) = claimed {
                 entries.retain(|e| e.get_attr("dns_name").and_then(Value::as_str) != Some(name.as_str()));
             }
-            if let Some(o) = self.objects.get_mut(id) {
+            if let Some(o) = self.object_mut(id) {
                 o.internal.remove("private_dns_name");
             }
         }

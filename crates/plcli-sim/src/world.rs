@@ -251,6 +251,13 @@ impl World {
         self.objects.insert(id.to_string(), obj);
     }
 
+    /// An object to change in place, recorded as touched (for its journal record).
+    pub(crate) fn object_mut(&mut self, id: &str) -> Option<&mut Object> {
+        let obj = self.objects.get_mut(id)?;
+        self.touched.insert(id.to_string());
+        Some(obj)
+    }
+
     /// Removes an object.
     pub fn remove(&mut self, id: &str) -> Option<Object> {
         self.touched.insert(id.to_string());
