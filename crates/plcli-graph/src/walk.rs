@@ -567,7 +567,7 @@ impl<'a> Walker<'a> {
         // Edges as (from, to) node numbers; an end that is not a node drops the edge.
         let mut edges: Vec<(u32, u32)> = Vec::new();
         let push_all = |edges: &mut Vec<(u32, u32)>, deps: Vec<NodeKey>, me: u32| {
-            edges.extend(deps.iter().filter_map(|d| ix(d)).map(|d| (d, me)));
+            edges.extend(deps.iter().filter_map(&ix).map(|d| (d, me)));
         };
         let simulation = sim_block.and_then(|_| ix(&NodeKey::Simulation));
         if let (Some(b), Some(me)) = (sim_block, simulation) {
@@ -609,7 +609,7 @@ impl<'a> Walker<'a> {
                 }
                 for val in &v.validations {
                     let deps = self.deps_of(path, v.file, &val.condition, &[]);
-                    edges.extend(deps.iter().filter_map(|d| ix(d)).filter(|d| *d != me).map(|d| (d, me)));
+                    edges.extend(deps.iter().filter_map(&ix).filter(|d| *d != me).map(|d| (d, me)));
                 }
             }
             for (n, l) in &m.locals {
