@@ -265,11 +265,16 @@ fn load_module(
     diags: &mut Diagnostics,
     modules_json: &BTreeMap<String, PathBuf>,
 ) -> Module {
-    let (loaded, load_diags) = load_root(dir, display_prefix, sources);
+    let (loaded, load_diags) = load_root(dir, display_prefix, sources, &predecode);
     diags.extend(load_diags);
     let mut module = Module { path, dir: dir.to_path_buf(), ..Module::default() };
     for file in loaded.files {
-        decode_file(&mut module, file.file, file.kind, file.body, diags);
+        for item in file.parts.into_iter().flatten() {
+            match item {
+                Predecoded::Resource(decoded) => enter_resource(&mut module, decoded, diags),
+                Predecoded::Other(structure) => decode_structure(&mut module, file.file, file.kind, structure, diags),
+            }
+        }
     }
     // Load children.
     let names: Vec<String> = module.calls.keys().cloned().collect();
@@ -364,58 +369,78 @@ fn expect_labels(file: FileId, block: &Block, n: usize, names: &str, diags: &mut
     false
 }
 
-fn decode_file(module: &mut Module, file: FileId, kind: FileKind, body: Body, diags: &mut Diagnostics) {
-    for structure in body.into_iter() {
-        match structure {
-            Structure::Attribute(attr) => {
-                diags.push(
-                    Diagnostic::error("unsupported_argument", format!("Unsupported argument \"{}\"", attr.key.as_str()))
-                        .with_span(span_of(file, &attr.key))
-                        .with_detail("An argument is not expected at the top level of a configuration file; only blocks are.")
-                        .with_help("arguments belong inside a block such as resource, variable or locals"),
-                );
+/// A top-level structure as far as it can be decoded on its own, on the thread that parsed
+/// it: `resource` and `data` blocks (nearly all of a large configuration) completely; the rest
+/// is decoded in file order by [`decode_structure`].
+// Nearly every item is a resource: boxing them would cost an allocation each for nothing.
+#[allow(clippy::large_enum_variant)]
+enum Predecoded {
+    Resource(Result<(Resource, Diagnostics), Diagnostics>),
+    Other(Structure),
+}
+
+fn predecode(file: FileId, kind: FileKind, body: Body) -> Vec<Predecoded> {
+    body.into_iter()
+        .map(|structure| match structure {
+            Structure::Block(block) if kind == FileKind::Tf && matches!(block.ident.as_str(), "resource" | "data") => {
+                let mode = if block.ident.as_str() == "data" { ResourceMode::Data } else { ResourceMode::Managed };
+                Predecoded::Resource(decode_resource_block(file, block, mode))
             }
-            Structure::Block(block) => {
-                let ident = block.ident.as_str().to_string();
-                match (kind, ident.as_str()) {
-                    (FileKind::Plcli, "simulation" | "path" | "scenario") => decode_plcli(module, file, block, diags),
-                    (FileKind::Tf, "simulation" | "path" | "scenario") => diags.push(
-                        Diagnostic::error("plcli_block_in_tf", format!("The {ident} block belongs in a *.plcli.hcl file"))
-                            .with_span(block_span(file, &block))
-                            .with_detail(format!("`{ident}` is a plcli-only block; .tf files must stay valid Terraform."))
-                            .with_help("move it to a file such as simulation.plcli.hcl"),
-                    ),
-                    (FileKind::Plcli, other) => diags.push(
-                        Diagnostic::error("unsupported_block_type", format!("Unsupported block type \"{other}\" in a plcli file"))
-                            .with_span(block_span(file, &block))
-                            .with_detail("*.plcli.hcl files may contain only simulation, path and scenario blocks.")
-                            .with_help("Terraform blocks belong in .tf files"),
-                    ),
-                    (FileKind::Tf, "resource") => decode_resource(module, file, block, ResourceMode::Managed, diags),
-                    (FileKind::Tf, "data") => decode_resource(module, file, block, ResourceMode::Data, diags),
-                    (FileKind::Tf, "variable") => decode_variable(module, file, block, diags),
-                    (FileKind::Tf, "locals") => decode_locals(module, file, block, diags),
-                    (FileKind::Tf, "output") => decode_output(module, file, block, diags),
-                    (FileKind::Tf, "module") => decode_module_call(module, file, block, diags),
-                    (FileKind::Tf, "provider") => decode_provider(module, file, block, diags),
-                    (FileKind::Tf, "terraform") => decode_terraform(module, file, block),
-                    (FileKind::Tf, "moved" | "import" | "removed" | "check") => diags.push(
-                        Diagnostic::warning("block_ignored", format!("{ident} blocks are ignored by plcli"))
-                            .with_span(block_span(file, &block))
-                            .with_detail(format!("plcli does not support `{ident}` blocks; the block is skipped.")),
-                    ),
-                    (FileKind::Tf, other) => {
-                        let mut d = Diagnostic::error("unsupported_block_type", format!("Unsupported block type \"{other}\""))
-                            .with_span(span_of(file, &block.ident))
-                            .with_detail(format!("Blocks of type \"{other}\" are not expected here."));
-                        if let Some(s) = plcli_eval::did_you_mean(
-                            other,
-                            ["resource", "data", "variable", "locals", "output", "module", "provider", "terraform"],
-                        ) {
-                            d = d.with_help(format!("did you mean `{s}`?"));
-                        }
-                        diags.push(d);
+            other => Predecoded::Other(other),
+        })
+        .collect()
+}
+
+fn decode_structure(module: &mut Module, file: FileId, kind: FileKind, structure: Structure, diags: &mut Diagnostics) {
+    match structure {
+        Structure::Attribute(attr) => {
+            diags.push(
+                Diagnostic::error("unsupported_argument", format!("Unsupported argument \"{}\"", attr.key.as_str()))
+                    .with_span(span_of(file, &attr.key))
+                    .with_detail("An argument is not expected at the top level of a configuration file; only blocks are.")
+                    .with_help("arguments belong inside a block such as resource, variable or locals"),
+            );
+        }
+        Structure::Block(block) => {
+            let ident = block.ident.as_str().to_string();
+            match (kind, ident.as_str()) {
+                (FileKind::Plcli, "simulation" | "path" | "scenario") => decode_plcli(module, file, block, diags),
+                (FileKind::Tf, "simulation" | "path" | "scenario") => diags.push(
+                    Diagnostic::error("plcli_block_in_tf", format!("The {ident} block belongs in a *.plcli.hcl file"))
+                        .with_span(block_span(file, &block))
+                        .with_detail(format!("`{ident}` is a plcli-only block; .tf files must stay valid Terraform."))
+                        .with_help("move it to a file such as simulation.plcli.hcl"),
+                ),
+                (FileKind::Plcli, other) => diags.push(
+                    Diagnostic::error("unsupported_block_type", format!("Unsupported block type \"{other}\" in a plcli file"))
+                        .with_span(block_span(file, &block))
+                        .with_detail("*.plcli.hcl files may contain only simulation, path and scenario blocks.")
+                        .with_help("Terraform blocks belong in .tf files"),
+                ),
+                (FileKind::Tf, "resource") => decode_resource(module, file, block, ResourceMode::Managed, diags),
+                (FileKind::Tf, "data") => decode_resource(module, file, block, ResourceMode::Data, diags),
+                (FileKind::Tf, "variable") => decode_variable(module, file, block, diags),
+                (FileKind::Tf, "locals") => decode_locals(module, file, block, diags),
+                (FileKind::Tf, "output") => decode_output(module, file, block, diags),
+                (FileKind::Tf, "module") => decode_module_call(module, file, block, diags),
+                (FileKind::Tf, "provider") => decode_provider(module, file, block, diags),
+                (FileKind::Tf, "terraform") => decode_terraform(module, file, block),
+                (FileKind::Tf, "moved" | "import" | "removed" | "check") => diags.push(
+                    Diagnostic::warning("block_ignored", format!("{ident} blocks are ignored by plcli"))
+                        .with_span(block_span(file, &block))
+                        .with_detail(format!("plcli does not support `{ident}` blocks; the block is skipped.")),
+                ),
+                (FileKind::Tf, other) => {
+                    let mut d = Diagnostic::error("unsupported_block_type", format!("Unsupported block type \"{other}\""))
+                        .with_span(span_of(file, &block.ident))
+                        .with_detail(format!("Blocks of type \"{other}\" are not expected here."));
+                    if let Some(s) = plcli_eval::did_you_mean(
+                        other,
+                        ["resource", "data", "variable", "locals", "output", "module", "provider", "terraform"],
+                    ) {
+                        d = d.with_help(format!("did you mean `{s}`?"));
                     }
+                    diags.push(d);
                 }
             }
         }
@@ -796,19 +821,38 @@ fn decode_lifecycle(file: FileId, block: Block, diags: &mut Diagnostics) -> Life
 }
 
 fn decode_resource(module: &mut Module, file: FileId, block: Block, mode: ResourceMode, diags: &mut Diagnostics) {
-    if !expect_labels(file, &block, 2, "the type and the name", diags) {
+    enter_resource(module, decode_resource_block(file, block, mode), diags);
+}
+
+/// Adds a decoded resource to its module; a second one of the same address is reported (and
+/// only that: not what decoding it found).
+fn enter_resource(module: &mut Module, decoded: Result<(Resource, Diagnostics), Diagnostics>, diags: &mut Diagnostics) {
+    let (r, found) = match decoded {
+        Ok(d) => d,
+        Err(found) => return diags.extend(found),
+    };
+    let key = (r.mode, r.ty.clone(), r.name.clone());
+    if let Some(first) = module.resources.get(&key) {
+        let kind = if r.mode == ResourceMode::Data { "data source" } else { "resource" };
+        diags.push(dup(kind, &format!("{}\" \"{}", r.ty, r.name), r.span, first.span));
         return;
+    }
+    diags.extend(found);
+    module.resources.insert(key, r);
+}
+
+/// Decodes a `resource` or `data` block on its own: the resource, and what decoding it found
+/// (`Err` when its labels are wrong).
+fn decode_resource_block(file: FileId, block: Block, mode: ResourceMode) -> Result<(Resource, Diagnostics), Diagnostics> {
+    let mut found = Diagnostics::new();
+    let diags = &mut found;
+    if !expect_labels(file, &block, 2, "the type and the name", diags) {
+        return Err(found);
     }
     let ty = label_str(&block.labels[0]).to_string();
     let name = label_str(&block.labels[1]).to_string();
     let span = block_span(file, &block);
     let type_span = span_of(file, &block.labels[0]);
-    let key = (mode, ty.clone(), name.clone());
-    if let Some(first) = module.resources.get(&key) {
-        let kind = if mode == ResourceMode::Data { "data source" } else { "resource" };
-        diags.push(dup(kind, &format!("{ty}\" \"{name}"), span, first.span));
-        return;
-    }
     let mut lifecycle = None;
     let mut body = Body::new();
     for s in block.body.into_iter() {
@@ -829,24 +873,22 @@ fn decode_resource(module: &mut Module, file: FileId, block: Block, mode: Resour
     }
     let provider = meta.remove("provider").and_then(|a| decode_provider_ref(file, &a, diags));
     let depends_on = decode_depends_on(file, meta.remove("depends_on"), diags);
-    module.resources.insert(
-        key,
-        Resource {
-            mode,
-            ty,
-            name,
-            file,
-            span,
-            type_span,
-            configured: configured_names(&body),
-            body,
-            count,
-            for_each,
-            provider,
-            depends_on,
-            lifecycle: lifecycle.map_or_else(no_lifecycle, std::sync::Arc::new),
-        },
-    );
+    let resource = Resource {
+        mode,
+        ty,
+        name,
+        file,
+        span,
+        type_span,
+        configured: configured_names(&body),
+        body,
+        count,
+        for_each,
+        provider,
+        depends_on,
+        lifecycle: lifecycle.map_or_else(no_lifecycle, std::sync::Arc::new),
+    };
+    Ok((resource, found))
 }
 
 fn decode_output(module: &mut Module, file: FileId, block: Block, diags: &mut Diagnostics) {

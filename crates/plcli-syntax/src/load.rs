@@ -17,25 +17,35 @@ pub enum FileKind {
     Plcli,
 }
 
-/// One parsed configuration file.
+/// One parsed configuration file: what the loader's `convert` made of its body, in parts (a
+/// large file is parsed in parts, each converted on the thread that parsed it), in order.
 #[derive(Debug)]
-pub struct ParsedFile {
+pub struct ParsedFile<T> {
     pub file: FileId,
     pub kind: FileKind,
-    pub body: Body,
+    pub parts: Vec<T>,
 }
 
 /// A root (or module) directory, loaded and parsed.
 #[derive(Debug)]
-pub struct LoadedRoot {
+pub struct LoadedRoot<T> {
     pub dir: PathBuf,
-    pub files: Vec<ParsedFile>,
+    pub files: Vec<ParsedFile<T>>,
 }
 
 /// Reads every `*.tf` and `*.plcli.hcl` file of `dir` in lexical order of file name and parses
-/// each once. Files that cannot be read or parsed become diagnostics; the others are returned.
+/// each once. Files that cannot be read or parsed become diagnostics; the others are returned,
+/// each body (each part of a large file's) handed to `convert` on the thread that parsed it, so
+/// that what is done with it next (decoding) runs on every core too. `convert` must not depend
+/// on anything but its arguments: a part may be converted and its result dropped when another
+/// part fails and the file is parsed whole after all.
 /// `display_prefix` is prepended to file names in diagnostics (e.g. `modules/consumer/`).
-pub fn load_root(dir: &Path, display_prefix: &str, sources: &mut SourceMap) -> (LoadedRoot, Diagnostics) {
+pub fn load_root<T: Send>(
+    dir: &Path,
+    display_prefix: &str,
+    sources: &mut SourceMap,
+    convert: &(dyn Fn(FileId, FileKind, Body) -> T + Sync),
+) -> (LoadedRoot<T>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let mut root = LoadedRoot { dir: dir.to_path_buf(), files: Vec::new() };
     let entries = match std::fs::read_dir(dir) {
@@ -85,9 +95,8 @@ pub fn load_root(dir: &Path, display_prefix: &str, sources: &mut SourceMap) -> (
     for (name, path, kind) in names {
         let display = format!("{display_prefix}{name}");
         let Some((file, text)) = read_source(&path, &display, sources, &mut diags) else { continue };
-        match parse_body(file, &text, &mut diags) {
-            Some(body) => root.files.push(ParsedFile { file, kind, body }),
-            None => continue,
+        if let Some(parts) = parse_converted(file, &text, &mut diags, &|body| convert(file, kind, body)) {
+            root.files.push(ParsedFile { file, kind, parts });
         }
     }
     (root, diags)
@@ -108,7 +117,7 @@ pub(crate) fn read_source(
             return None;
         }
     };
-    if let Some(nul) = bytes.iter().position(|b| *b == 0) {
+    if let Some(nul) = memchr::memchr(0, &bytes) {
         diags.push(
             Diagnostic::error("binary_file", format!("{display} is not a text file"))
                 .with_detail(format!("It contains a NUL byte at offset {nul}; configuration files must be UTF-8 text."))
@@ -139,6 +148,21 @@ pub(crate) fn read_source(
 
 /// Parses one file's text as an HCL body, turning parser errors into diagnostics.
 pub(crate) fn parse_body(file: FileId, text: &str, diags: &mut Diagnostics) -> Option<Body> {
+    let parts = parse_converted(file, text, diags, &|body| body)?;
+    parts.into_iter().reduce(|mut body, part| {
+        for structure in part {
+            body.push(structure);
+        }
+        body
+    })
+}
+
+/// Parses one file's text, in parts when it is large ([`parse_in_parts`]), each part's body
+/// converted by `convert` on the thread that parsed it; parser errors become diagnostics.
+fn parse_converted<T: Send>(file: FileId, text: &str, diags: &mut Diagnostics, convert: &(dyn Fn(Body) -> T + Sync)) -> Option<Vec<T>> {
+    if let Some(parts) = parse_in_parts(text, convert) {
+        return Some(parts);
+    }
     if let Some(at) = too_deep(text) {
         diags.push(
             Diagnostic::error("nesting_too_deep", "Expressions are nested too deeply")
@@ -148,15 +172,8 @@ pub(crate) fn parse_body(file: FileId, text: &str, diags: &mut Diagnostics) -> O
         );
         return None;
     }
-    let parsed = match parse_in_parts(text) {
-        Some(body) => Ok(body),
-        None => crate::ast::parse_body(text),
-    };
-    match parsed {
-        Ok(body) => {
-            check_redefined_blocks(file, &body, diags);
-            Some(body)
-        }
+    match crate::ast::parse_body(text) {
+        Ok(body) => Some(vec![convert(body)]),
         Err(err) => {
             diags.push(syntax_diagnostic(file, text, &err));
             None
@@ -171,15 +188,15 @@ const PARTS_MIN_BYTES: usize = 1 << 20;
 /// into smaller parts, at least four per core, so that no core waits long for another.
 const PART_BYTES: usize = 1 << 20;
 
-/// Parses a large file in parts (of at most about a mebibyte, at least four per core), cut between top-level blocks (after a
-/// line that is just `}`), on every core; each part's spans are moved by its offset so that
-/// they are the whole file's. Each part's hcl-edit tree is converted to the compact tree on
-/// its thread and dropped there: at most one part's hcl-edit tree per core is ever held,
-/// instead of one for the whole file. `None` when the file is small, on one core, or when a
-/// part does not parse: a cut inside a heredoc or a comment leaves the part before it
-/// unterminated, and the whole file is then parsed in one piece (which also gives the exact
-/// syntax error).
-fn parse_in_parts(text: &str) -> Option<Body> {
+/// Parses a large file in parts (of at most about a mebibyte, at least four per core), cut
+/// between top-level blocks (after a line that is just `}`), on every core; each part's spans
+/// are moved by its offset so that they are the whole file's. Each part's hcl-edit tree is
+/// converted to the compact tree and then by `convert` on its thread, and dropped there: at
+/// most one part's hcl-edit tree per core is ever held, instead of one for the whole file.
+/// `None` when the file is small, on one core, or when a part does not parse or nests too
+/// deeply: a cut inside a heredoc or a comment leaves the part before it unterminated, and the
+/// whole file is then parsed in one piece (which also gives the exact error).
+fn parse_in_parts<T: Send>(text: &str, convert: &(dyn Fn(Body) -> T + Sync)) -> Option<Vec<T>> {
     if rayon::current_num_threads() < 2 || text.len() < PARTS_MIN_BYTES {
         return None;
     }
@@ -187,7 +204,7 @@ fn parse_in_parts(text: &str) -> Option<Body> {
     let mut cuts = vec![0];
     let mut from = part_bytes;
     while from < text.len() {
-        let Some(at) = text[from..].find("\n}\n") else { break };
+        let Some(at) = memchr::memmem::find(&text.as_bytes()[from..], b"\n}\n") else { break };
         let cut = from + at + 3;
         if cut >= text.len() {
             break;
@@ -200,15 +217,16 @@ fn parse_in_parts(text: &str) -> Option<Body> {
         return None;
     }
     use rayon::prelude::*;
-    let parts: Vec<Option<Body>> = cuts.par_windows(2).map(|w| crate::ast::parse_body_at(&text[w[0]..w[1]], w[0]).ok()).collect();
-    let mut parts = parts.into_iter();
-    let mut body = parts.next()??;
-    for part in parts {
-        for structure in part? {
-            body.push(structure);
-        }
-    }
-    Some(body)
+    cuts.par_windows(2)
+        .map(|w| {
+            let part = &text[w[0]..w[1]];
+            // A part starts at the top level: its nesting is the file's.
+            if too_deep(part).is_some() {
+                return None;
+            }
+            crate::ast::parse_body_at(part, w[0]).ok().map(convert)
+        })
+        .collect()
 }
 
 fn syntax_diagnostic(file: FileId, text: &str, err: &hcl_edit::parser::Error) -> Diagnostic {
@@ -338,8 +356,6 @@ fn find_first_definition(text: &str, offset: usize, name: &str) -> Option<usize>
 /// hcl-edit rejects duplicate attributes itself; duplicate *blocks* are legal HCL and are
 /// checked by the config stage. This only guards nothing today but keeps one place to add
 /// body-level syntax checks.
-fn check_redefined_blocks(_file: FileId, _body: &Body, _diags: &mut Diagnostics) {}
-
 /// The byte offset where bracket nesting first exceeds the limit, ignoring brackets in
 /// comments is not needed: a false positive only happens for absurd inputs.
 fn too_deep(text: &str) -> Option<usize> {
@@ -466,8 +482,10 @@ mod tests {
         assert!(text.len() > PARTS_MIN_BYTES);
         let whole = crate::ast::parse_body(&text).unwrap();
         // On a single core there are no parts.
-        if let Some(parts) = parse_in_parts(&text) {
-            assert_eq!(outline(&parts), outline(&whole));
+        if let Some(parts) = parse_in_parts(&text, &|body| body) {
+            assert!(parts.len() > 1);
+            let outlines: Vec<String> = parts.iter().flat_map(outline).collect();
+            assert_eq!(outlines, outline(&whole));
         }
     }
 
@@ -485,6 +503,20 @@ mod tests {
         let parsed = parse_body(file, &text, &mut diags).unwrap();
         assert!(diags.is_empty());
         assert_eq!(outline(&parsed), outline(&whole));
+    }
+
+    #[test]
+    fn too_deep_nesting_in_a_large_file_is_reported_where_it_is() {
+        let deep = format!("locals {{\n  x = {}1{}\n}}\n", "[".repeat(MAX_NESTING + 1), "]".repeat(MAX_NESTING + 1));
+        let text = big_file(20_000, &deep);
+        let (mut sources, mut diags) = (SourceMap::new(), Diagnostics::new());
+        let file = sources.add("main.tf", Path::new("main.tf"), text.as_str());
+        assert!(parse_body(file, &text, &mut diags).is_none());
+        let d = diags.iter().next().expect("a diagnostic");
+        assert_eq!(d.code, "nesting_too_deep");
+        // The block's brace is the first level: the limit is passed at the 200th bracket.
+        let at = text.find(&"[".repeat(MAX_NESTING + 1)).unwrap() + MAX_NESTING - 1;
+        assert_eq!(d.span.map(|s| s.start), Some(at));
     }
 
     fn parse(text: &str) -> (SourceMap, Diagnostics) {

@@ -53,17 +53,28 @@ pub struct SourceFile {
     /// The path on disk.
     pub path: PathBuf,
     pub text: Arc<str>,
-    line_starts: Vec<usize>,
+    /// Where each line starts: worked out the first time a position is asked for (most runs
+    /// report nothing, and the index of a large file costs a pass over it).
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1));
+            starts
+        })
+    }
+
     pub fn pos(&self, byte: usize) -> Pos {
         let byte = byte.min(self.text.len());
-        let line = match self.line_starts.binary_search(&byte) {
+        let line_starts = self.line_starts();
+        let line = match line_starts.binary_search(&byte) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let start = self.line_starts[line];
+        let start = line_starts[line];
         let mut b = byte;
         while b > start && !self.text.is_char_boundary(b) {
             b -= 1;
@@ -74,8 +85,9 @@ impl SourceFile {
 
     /// The text of 1-based line `line`, without its line ending.
     pub fn line_text(&self, line: usize) -> &str {
-        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else { return "" };
-        let end = self.line_starts.get(line).copied().unwrap_or(self.text.len());
+        let line_starts = self.line_starts();
+        let Some(&start) = line_starts.get(line.saturating_sub(1)) else { return "" };
+        let end = line_starts.get(line).copied().unwrap_or(self.text.len());
         self.text[start..end].trim_end_matches(['\n', '\r'])
     }
 }
@@ -94,9 +106,7 @@ impl SourceMap {
     pub fn add(&mut self, name: impl Into<String>, path: &Path, text: impl Into<Arc<str>>) -> FileId {
         let id = FileId(self.files.len() as u32);
         let text: Arc<str> = text.into();
-        let mut line_starts = vec![0];
-        line_starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1));
-        self.files.push(SourceFile { id, name: name.into(), path: path.to_path_buf(), text, line_starts });
+        self.files.push(SourceFile { id, name: name.into(), path: path.to_path_buf(), text, line_starts: Default::default() });
         id
     }
 
