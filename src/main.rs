@@ -146,7 +146,7 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 fn main() -> ExitCode {
     tune_allocator();
     // Deeply nested (but accepted) input recurses in the parser and evaluator: give them room.
-    let child = std::thread::Builder::new().stack_size(256 * 1024 * 1024).spawn(run);
+    let child = std::thread::Builder::new().stack_size(256 * 1024 * 1024).spawn(|| exit_now(run()));
     match child.map(|h| h.join()) {
         Ok(Ok(code)) => ExitCode::from(code),
         _ => {
@@ -154,6 +154,22 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Ends the process as soon as a command is done: everything it wrote is flushed, its files
+/// are closed and its locks released (it has returned), so the only work left would be
+/// handing every page of the heap back to the allocator, thread by thread (milliseconds at
+/// scale, for memory the kernel takes back anyway).
+fn exit_now(code: u8) -> u8 {
+    use std::io::Write;
+    let flushed = std::io::stdout().flush().is_ok() && std::io::stderr().flush().is_ok();
+    if !flushed {
+        // Let the normal exit path report nothing more; keep the code.
+        return code;
+    }
+    // SAFETY: _exit ends the process without running exit handlers or destructors; nothing
+    // is pending (see above).
+    unsafe { libc::_exit(i32::from(code)) }
 }
 
 fn run() -> u8 {
