@@ -209,7 +209,8 @@ pub struct Module {
     pub variables: BTreeMap<String, Variable>,
     pub locals: BTreeMap<String, Local>,
     pub outputs: BTreeMap<String, Output>,
-    pub resources: BTreeMap<(ResourceMode, String, String), Resource>,
+    /// Boxed: the map is built from thousands of resources, and a resource is large.
+    pub resources: BTreeMap<(ResourceMode, String, String), Box<Resource>>,
     pub calls: BTreeMap<String, ModuleCall>,
     pub providers: BTreeMap<String, ProviderConfig>,
     /// `required_providers` local name → source address.
@@ -224,7 +225,7 @@ impl Module {
     }
 
     pub fn resource(&self, mode: ResourceMode, ty: &str, name: &str) -> Option<&Resource> {
-        self.resources.get(&(mode, ty.to_string(), name.to_string()))
+        self.resources.get(&(mode, ty.to_string(), name.to_string())).map(|r| &**r)
     }
 
     /// Visits this module and every loaded child, depth first.
@@ -372,10 +373,8 @@ fn expect_labels(file: FileId, block: &Block, n: usize, names: &str, diags: &mut
 /// A top-level structure as far as it can be decoded on its own, on the thread that parsed
 /// it: `resource` and `data` blocks (nearly all of a large configuration) completely; the rest
 /// is decoded in file order by [`decode_structure`].
-// Nearly every item is a resource: boxing them would cost an allocation each for nothing.
-#[allow(clippy::large_enum_variant)]
 enum Predecoded {
-    Resource(Result<(Resource, Diagnostics), Diagnostics>),
+    Resource(Result<(Box<Resource>, Diagnostics), Diagnostics>),
     Other(Structure),
 }
 
@@ -826,7 +825,7 @@ fn decode_resource(module: &mut Module, file: FileId, block: Block, mode: Resour
 
 /// Adds a decoded resource to its module; a second one of the same address is reported (and
 /// only that: not what decoding it found).
-fn enter_resource(module: &mut Module, decoded: Result<(Resource, Diagnostics), Diagnostics>, diags: &mut Diagnostics) {
+fn enter_resource(module: &mut Module, decoded: Result<(Box<Resource>, Diagnostics), Diagnostics>, diags: &mut Diagnostics) {
     let (r, found) = match decoded {
         Ok(d) => d,
         Err(found) => return diags.extend(found),
@@ -843,7 +842,7 @@ fn enter_resource(module: &mut Module, decoded: Result<(Resource, Diagnostics), 
 
 /// Decodes a `resource` or `data` block on its own: the resource, and what decoding it found
 /// (`Err` when its labels are wrong).
-fn decode_resource_block(file: FileId, block: Block, mode: ResourceMode) -> Result<(Resource, Diagnostics), Diagnostics> {
+fn decode_resource_block(file: FileId, block: Block, mode: ResourceMode) -> Result<(Box<Resource>, Diagnostics), Diagnostics> {
     let mut found = Diagnostics::new();
     let diags = &mut found;
     if !expect_labels(file, &block, 2, "the type and the name", diags) {
@@ -888,7 +887,7 @@ fn decode_resource_block(file: FileId, block: Block, mode: ResourceMode) -> Resu
         depends_on,
         lifecycle: lifecycle.map_or_else(no_lifecycle, std::sync::Arc::new),
     };
-    Ok((resource, found))
+    Ok((Box::new(resource), found))
 }
 
 fn decode_output(module: &mut Module, file: FileId, block: Block, diags: &mut Diagnostics) {

@@ -299,6 +299,8 @@ struct ApplyHook<'a, 'b> {
     diags: Diagnostics,
     report: ApplyReport,
     azs_registered: bool,
+    /// A plan's forecast: only refusals matter, so no state is kept.
+    forecast: bool,
 }
 
 fn api_diag(r: &InstanceRecord, verb: &str, e: &plcli_sim::ApiError) -> Diagnostic {
@@ -310,6 +312,11 @@ fn api_diag(r: &InstanceRecord, verb: &str, e: &plcli_sim::ApiError) -> Diagnost
 
 impl ApplyHook<'_, '_> {
     fn store(&mut self, r: &InstanceRecord, attrs: Value) {
+        if self.forecast {
+            // Nobody reads a forecast's state; what the world touched is not recorded either.
+            self.world.take_touched();
+            return;
+        }
         let inst = InstanceState {
             module: module_address(r),
             mode: if r.mode == plcli_config::ResourceMode::Data { "data".into() } else { "managed".into() },
@@ -507,8 +514,7 @@ pub(crate) enum Durability<'a> {
     /// Not at all (`verify --planned`).
     InMemory,
     /// Not at all, and only what the API refuses matters: a plan's prediction, whose state
-    /// and world nobody reads. The state is not brought up to date with later operations'
-    /// changes at the end.
+    /// and world nobody reads. No state is kept.
     Forecast,
     /// In the workspace's journal as they complete; the journal is compacted at the end
     /// (`destroy`, and `apply` of a plan without a prediction).
@@ -528,8 +534,8 @@ pub struct Predicted {
     pub world: World,
     pub report: ApplyReport,
     pub log: Vec<String>,
-    /// Made for a plan only (`commit: false`): its refusals are what matters; the state is
-    /// not brought up to date with what later operations changed, so it is never committed.
+    /// Made for a plan only (`commit: false`): its refusals are what matters; it keeps no
+    /// state, and is never committed.
     pub forecast: bool,
 }
 
@@ -652,7 +658,7 @@ pub(crate) fn apply_inner(
     world.take_touched();
     let mut rec = Recorder { journal, events_from: world.events.len(), crash_after, written: 0, log };
     // The refreshed view is what the plan was made against: take it as the starting state.
-    for (addr, attributes) in prior {
+    for (addr, attributes) in prior.iter().filter(|_| !forecast) {
         if let Some(cur) = state.instances.get_mut(addr) {
             cur.attributes = attributes.clone();
         }
@@ -675,6 +681,7 @@ pub(crate) fn apply_inner(
             diags: Diagnostics::new(),
             report: ApplyReport::default(),
             azs_registered: false,
+            forecast,
         };
         if !destroy {
             let wopts = WalkOptions { mode: WalkMode::Plan, vars: &loaded.vars, root_dir: loaded.module.dir.clone() };

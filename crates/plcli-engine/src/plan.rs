@@ -454,7 +454,8 @@ pub fn plan_with(
                 let prediction = s.spawn(move || {
                     let mut stream = crate::apply::Stream::new(rx, cancel_ref, drift_deleted);
                     let w = stream.wait_for_work()?;
-                    let st = state.clone();
+                    // A plan's forecast keeps no state.
+                    let st = if opts.commit { state.clone() } else { plcli_state::State::new() };
                     Some(run_prediction(
                         opts.commit,
                         loaded,

@@ -373,7 +373,9 @@ impl Schedule {
         if w.report_cycles(&graph, &spans) {
             return Err(std::mem::take(&mut w.diags));
         }
-        let addresses: Vec<String> = graph.node_weights().map(NodeKey::address).collect();
+        use rayon::prelude::*;
+        let keys: Vec<&NodeKey> = graph.node_weights().collect();
+        let addresses: Vec<String> = keys.par_iter().map(|k| k.address()).collect();
         let order = topological_order(&graph, &addresses);
         let deps = resource_deps(&graph, &order, &addresses);
         Ok(Schedule { graph, order, deps, mode: opts.mode, diags: std::mem::take(&mut w.diags) })
@@ -478,7 +480,8 @@ fn topological_order(graph: &DiGraph<NodeKey, ()>, addresses: &[String]) -> Vec<
     use std::collections::BinaryHeap;
     let n = graph.node_count();
     let mut by_key: Vec<usize> = (0..n).collect();
-    by_key.sort_unstable_by(|&a, &b| {
+    use rayon::slice::ParallelSliceMut;
+    by_key.par_sort_unstable_by(|&a, &b| {
         let (ka, kb) = (&graph[NodeIndex::new(a)], &graph[NodeIndex::new(b)]);
         (ka.rank(), &addresses[a], a).cmp(&(kb.rank(), &addresses[b], b))
     });
@@ -562,7 +565,7 @@ impl<'a> Walker<'a> {
         // What every resource refers to (most of the work for a large configuration), on
         // every core; used below in the same order as the resources are visited.
         let resources: Vec<(&ModPath, &Resource)> =
-            paths.iter().flat_map(|p| self.module(p).resources.values().map(move |r| (p, r))).collect();
+            paths.iter().flat_map(|p| self.module(p).resources.values().map(move |r| (p, &**r))).collect();
         let mut resource_refs = self.resource_refs(&resources, &index).into_iter();
         // Edges as (from, to) node numbers; an end that is not a node drops the edge.
         let mut edges: Vec<(u32, u32)> = Vec::new();
