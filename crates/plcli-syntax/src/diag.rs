@@ -201,7 +201,7 @@ struct MietteView {
     code: &'static str,
     summary: String,
     help: Option<String>,
-    source: Option<NamedSource<std::sync::Arc<str>>>,
+    source: Option<NamedSource<std::sync::Arc<String>>>,
     labels: Vec<LabeledSpan>,
 }
 

@@ -109,7 +109,7 @@ pub(crate) fn read_source(
     display: &str,
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
-) -> Option<(FileId, std::sync::Arc<str>)> {
+) -> Option<(FileId, std::sync::Arc<String>)> {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(err) => {
@@ -141,8 +141,8 @@ pub(crate) fn read_source(
         }
     };
     let text = text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text);
-    let text: std::sync::Arc<str> = text.into();
-    let id = sources.add(display, path, text.clone());
+    let id = sources.add(display, path, text);
+    let text = std::sync::Arc::clone(&sources.get(id).text);
     Some((id, text))
 }
 

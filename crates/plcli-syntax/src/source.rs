@@ -52,7 +52,8 @@ pub struct SourceFile {
     pub name: String,
     /// The path on disk.
     pub path: PathBuf,
-    pub text: Arc<str>,
+    /// Shared, and not copied from what was read (a `String` moves into its `Arc`).
+    pub text: Arc<String>,
     /// Where each line starts: worked out the first time a position is asked for (most runs
     /// report nothing, and the index of a large file costs a pass over it).
     line_starts: std::sync::OnceLock<Vec<usize>>,
@@ -103,9 +104,9 @@ impl SourceMap {
         SourceMap::default()
     }
 
-    pub fn add(&mut self, name: impl Into<String>, path: &Path, text: impl Into<Arc<str>>) -> FileId {
+    pub fn add(&mut self, name: impl Into<String>, path: &Path, text: impl Into<String>) -> FileId {
         let id = FileId(self.files.len() as u32);
-        let text: Arc<str> = text.into();
+        let text: Arc<String> = Arc::new(text.into());
         self.files.push(SourceFile { id, name: name.into(), path: path.to_path_buf(), text, line_starts: Default::default() });
         id
     }
