@@ -830,14 +830,16 @@ fn enter_resource(module: &mut Module, decoded: Result<(Box<Resource>, Diagnosti
         Ok(d) => d,
         Err(found) => return diags.extend(found),
     };
-    let key = (r.mode, r.ty.clone(), r.name.clone());
-    if let Some(first) = module.resources.get(&key) {
-        let kind = if r.mode == ResourceMode::Data { "data source" } else { "resource" };
-        diags.push(dup(kind, &format!("{}\" \"{}", r.ty, r.name), r.span, first.span));
-        return;
+    match module.resources.entry((r.mode, r.ty.clone(), r.name.clone())) {
+        std::collections::btree_map::Entry::Occupied(first) => {
+            let kind = if r.mode == ResourceMode::Data { "data source" } else { "resource" };
+            diags.push(dup(kind, &format!("{}\" \"{}", r.ty, r.name), r.span, first.get().span));
+        }
+        std::collections::btree_map::Entry::Vacant(slot) => {
+            diags.extend(found);
+            slot.insert(r);
+        }
     }
-    diags.extend(found);
-    module.resources.insert(key, r);
 }
 
 /// Decodes a `resource` or `data` block on its own: the resource, and what decoding it found
