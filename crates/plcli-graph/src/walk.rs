@@ -299,8 +299,32 @@ impl Each {
 struct Frame {
     vars: HashMap<String, Value>,
     locals: HashMap<String, Value>,
-    resources: HashMap<(ResourceMode, String, String), Value>,
+    resources: ResourceValues,
     outputs: BTreeMap<String, Value>,
+}
+
+/// Resource values by mode, type and name: looked up for every reference to a resource, by
+/// the names the reference holds (no key is built for a lookup).
+#[derive(Debug, Default)]
+struct ResourceValues([HashMap<String, HashMap<String, Value>>; 2]);
+
+impl ResourceValues {
+    fn of(&self, mode: ResourceMode) -> &HashMap<String, HashMap<String, Value>> {
+        &self.0[usize::from(mode == ResourceMode::Data)]
+    }
+
+    fn get(&self, mode: ResourceMode, ty: &str, name: &str) -> Option<&Value> {
+        self.of(mode).get(ty)?.get(name)
+    }
+
+    fn insert(&mut self, mode: ResourceMode, ty: &str, name: &str, v: Value) {
+        let by_type = &mut self.0[usize::from(mode == ResourceMode::Data)];
+        let by_name = match by_type.get_mut(ty) {
+            Some(m) => m,
+            None => by_type.entry(ty.to_string()).or_default(),
+        };
+        by_name.insert(name.to_string(), v);
+    }
 }
 
 struct Walker<'a> {
@@ -1366,7 +1390,7 @@ impl<'a> Walker<'a> {
             values.push((key, value));
         }
         let combined = if unknown { Value::Unknown } else { exp.combine(values) };
-        self.frame(inst).resources.insert((r.mode, r.ty.clone(), r.name.clone()), combined);
+        self.frame(inst).resources.insert(r.mode, &r.ty, &r.name, combined);
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1647,7 +1671,7 @@ impl Scope for FrameScope<'_> {
             // Undeclared names were reported while building the graph.
             Subject::Var(n) => Ok(frame.and_then(|f| f.vars.get(n)).cloned().unwrap_or(Value::Unknown)),
             Subject::Local(n) => Ok(frame.and_then(|f| f.locals.get(n)).cloned().unwrap_or(Value::Unknown)),
-            Subject::Resource { mode, ty, name } => Ok(frame.and_then(|f| f.resources.get(&(*mode, ty.clone(), name.clone()))).cloned().unwrap_or(Value::Unknown)),
+            Subject::Resource { mode, ty, name } => Ok(frame.and_then(|f| f.resources.get(*mode, ty, name)).cloned().unwrap_or(Value::Unknown)),
             Subject::Module(n) => {
                 let Some(call) = self.module.calls.get(n) else { return Ok(Value::Unknown) };
                 if !matches!(call.module, ModuleSource::Loaded(_)) {
@@ -1699,7 +1723,7 @@ impl Scope for FrameScope<'_> {
         let held = match subject {
             Subject::Var(n) => frame.and_then(|f| f.vars.get(n)),
             Subject::Local(n) => frame.and_then(|f| f.locals.get(n)),
-            Subject::Resource { mode, ty, name } => frame.and_then(|f| f.resources.get(&(*mode, ty.clone(), name.clone()))),
+            Subject::Resource { mode, ty, name } => frame.and_then(|f| f.resources.get(*mode, ty, name)),
             Subject::EachValue if self.each.each.is_some() => self.each.each.as_ref().map(|(_, v)| v),
             _ => return f(&self.lookup(subject, span)?),
         };
