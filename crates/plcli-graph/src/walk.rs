@@ -394,14 +394,22 @@ impl Schedule {
     pub fn build(root: &Module, opts: &WalkOptions<'_>) -> Result<Schedule, Diagnostics> {
         let mut w = Walker::new(root, opts);
         let (graph, spans) = w.build_graph();
-        if w.report_cycles(&graph, &spans) {
+        // Cycles are looked for while the order is worked out (which leaves out what a cycle
+        // holds); the order is dropped when there is one.
+        use rayon::prelude::*;
+        let (sccs, (order, deps)) = rayon::join(
+            || tarjan_scc(&graph),
+            || {
+                let keys: Vec<&NodeKey> = graph.node_weights().collect();
+                let addresses: Vec<String> = keys.par_iter().map(|k| k.address()).collect();
+                let order = topological_order(&graph, &addresses);
+                let deps = resource_deps(&graph, &order, &addresses);
+                (order, deps)
+            },
+        );
+        if w.report_cycles(&graph, &spans, sccs) {
             return Err(std::mem::take(&mut w.diags));
         }
-        use rayon::prelude::*;
-        let keys: Vec<&NodeKey> = graph.node_weights().collect();
-        let addresses: Vec<String> = keys.par_iter().map(|k| k.address()).collect();
-        let order = topological_order(&graph, &addresses);
-        let deps = resource_deps(&graph, &order, &addresses);
         Ok(Schedule { graph, order, deps, mode: opts.mode, diags: std::mem::take(&mut w.diags) })
     }
 
@@ -911,9 +919,9 @@ impl<'a> Walker<'a> {
         Vec::new()
     }
 
-    fn report_cycles(&mut self, graph: &DiGraph<NodeKey, ()>, spans: &[Span]) -> bool {
+    fn report_cycles(&mut self, graph: &DiGraph<NodeKey, ()>, spans: &[Span], sccs: Vec<Vec<NodeIndex>>) -> bool {
         let mut found = false;
-        for scc in tarjan_scc(graph) {
+        for scc in sccs {
             let self_loop = scc.len() == 1 && graph.contains_edge(scc[0], scc[0]);
             if scc.len() < 2 && !self_loop {
                 continue;
