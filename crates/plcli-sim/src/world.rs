@@ -113,9 +113,16 @@ impl Refs {
                 m.entry(ty.to_string()).or_default().insert(id.to_string());
                 *self = Refs::Many(m);
             }
-            Refs::Many(m) => {
-                m.entry(ty.to_string()).or_default().insert(id.to_string());
-            }
+            Refs::Many(m) => match m.get_mut(ty) {
+                Some(ids) => {
+                    if !ids.contains(id) {
+                        ids.insert(id.to_string());
+                    }
+                }
+                None => {
+                    m.insert(ty.to_string(), BTreeSet::from([id.to_string()]));
+                }
+            },
         }
     }
 
@@ -190,10 +197,23 @@ impl Default for World {
 /// The reference attributes an object holds, as (position in [`REFERENCE_ATTRS`], value), in
 /// attribute order: one pass over its attributes.
 fn ref_entries(attrs: &Value) -> Vec<(usize, &str)> {
+    // Both sorted by name: one merging pass, no lookup per attribute.
+    static SORTED: std::sync::LazyLock<Vec<(&'static str, usize)>> = std::sync::LazyLock::new(|| {
+        let mut v: Vec<(&'static str, usize)> = REFERENCE_ATTRS.iter().enumerate().map(|(i, a)| (*a, i)).collect();
+        v.sort();
+        v
+    });
     let mut out = Vec::new();
     let Some(m) = attrs.as_map() else { return out };
+    let mut names = SORTED.iter().peekable();
     for (k, v) in m {
-        let Some(pos) = attr_position(k) else { continue };
+        while names.next_if(|(name, _)| plcli_lang::bytes_cmp(name.as_bytes(), k.as_bytes()).is_lt()).is_some() {}
+        let Some(&(_, pos)) = names.next_if(|(name, _)| *name == k.as_str()) else {
+            if names.peek().is_none() {
+                break;
+            }
+            continue;
+        };
         match v {
             Value::String(s) => out.push((pos, s.as_str())),
             v => out.extend(v.as_seq().into_iter().flatten().filter_map(Value::as_str).map(|s| (pos, s))),
@@ -238,17 +258,21 @@ impl World {
     pub fn put(&mut self, id: &str, obj: Object) {
         self.touched.insert(id.to_string());
         let new = ref_entries(&obj.attrs);
-        match self.objects.get(id) {
-            Some(old) => {
+        match self.objects.entry(id.to_string()) {
+            std::collections::btree_map::Entry::Occupied(mut slot) => {
+                let old = slot.get();
                 let before = ref_entries(&old.attrs);
                 if old.ty != obj.ty || before != new {
                     unindex_entries(&mut self.index, &old.ty, id, &before);
                     index_entries(&mut self.index, &obj.ty, id, &new);
                 }
+                slot.insert(obj);
             }
-            None => index_entries(&mut self.index, &obj.ty, id, &new),
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                index_entries(&mut self.index, &obj.ty, id, &new);
+                slot.insert(obj);
+            }
         }
-        self.objects.insert(id.to_string(), obj);
     }
 
     /// An object to change in place, recorded as touched (for its journal record).
@@ -566,6 +590,29 @@ impl serde::Serialize for WorldFile<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reference_entries_are_every_reference_attribute_in_attribute_order() {
+        let mut names: Vec<&str> = REFERENCE_ATTRS.to_vec();
+        names.extend(["arn", "a", "vpc_id_x", "zzz", "subnet", "name_prefix", "id"]);
+        let attrs: plcli_lang::Entries<plcli_lang::Key, Value> = names
+            .iter()
+            .map(|n| (plcli_lang::Key::from(*n), if n.ends_with('s') { Value::List(vec![Value::string(*n)]) } else { Value::string(*n) }))
+            .collect();
+        let attrs = Value::Object(attrs.into());
+        let want: Vec<(usize, &str)> = attrs
+            .as_map()
+            .unwrap()
+            .iter()
+            .filter_map(|(k, v)| Some((attr_position(k)?, v)))
+            .flat_map(|(pos, v)| match v {
+                Value::String(s) => vec![(pos, s.as_str())],
+                v => v.as_seq().into_iter().flatten().filter_map(Value::as_str).map(|s| (pos, s)).collect(),
+            })
+            .collect();
+        assert_eq!(want.len(), REFERENCE_ATTRS.len());
+        assert_eq!(ref_entries(&attrs), want);
+    }
 
     fn object(ty: &str, attrs: &[(&str, Value)]) -> Object {
         Object {
