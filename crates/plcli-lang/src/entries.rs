@@ -117,7 +117,12 @@ impl<K: Ord + KeyOrd, V> Entries<K, V> {
     where
         K: Borrow<Q>,
     {
-        // Keys are appended in order most of the time: check the end first.
+        self.items.binary_search_by(|(k, _)| k.borrow().key_cmp(key))
+    }
+
+    /// [`Entries::find`] for an insertion: keys are appended in order most of the time, so
+    /// the end is checked first.
+    fn find_slot(&self, key: &K) -> Result<usize, usize> {
         match self.items.last() {
             None => Err(0),
             Some((last, _)) => match key.key_cmp(last.borrow()) {
@@ -176,7 +181,7 @@ impl<K: Ord + KeyOrd, V> Entries<K, V> {
     }
 
     pub fn entry(&mut self, key: K) -> Entry<'_, K, V> {
-        match self.find(&key) {
+        match self.find_slot(&key) {
             Ok(i) => Entry::Occupied(OccupiedEntry { map: self, index: i }),
             Err(i) => Entry::Vacant(VacantEntry { map: self, index: i, key }),
         }

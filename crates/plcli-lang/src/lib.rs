@@ -15,7 +15,7 @@ mod json_layout;
 mod types;
 mod value;
 
-pub use entries::{bytes_cmp, KeyOrd};
+pub use entries::{bytes_cmp, Entry, KeyOrd};
 pub use json_layout::OuterIndent;
 pub use types::{ObjectAttr, Type};
 pub use value::{format_number, Entries, Key, Value, ValueMap};

@@ -45,8 +45,15 @@ fn bool_of(a: &Attrs, k: &str) -> Option<bool> {
 
 /// Sets `k` when it is unknown or null (a computed value AWS decides).
 fn fill(a: &mut Attrs, k: &str, v: Value) {
-    if matches!(a.get(k), None | Some(Value::Unknown) | Some(Value::Null)) {
-        a.insert(k.into(), v);
+    match a.entry(k.into()) {
+        plcli_lang::Entry::Vacant(slot) => {
+            slot.insert(v);
+        }
+        plcli_lang::Entry::Occupied(mut slot) => {
+            if matches!(slot.get(), Value::Unknown | Value::Null) {
+                slot.insert(v);
+            }
+        }
     }
 }
 
