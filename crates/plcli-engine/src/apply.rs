@@ -360,7 +360,7 @@ impl InstanceHook for ApplyHook<'_, '_> {
         self.plan.stopped()
     }
 
-    fn instance_value(&mut self, r: &InstanceRecord, schema: Option<&BlockSchema>, ctx: &WalkContext) -> Value {
+    fn instance_value(&mut self, r: &mut InstanceRecord, schema: Option<&BlockSchema>, ctx: &WalkContext) -> Value {
         if !self.azs_registered {
             self.azs_registered = true;
             for (acct, a) in &ctx.simulation.accounts {
@@ -424,7 +424,13 @@ impl InstanceHook for ApplyHook<'_, '_> {
                     }
                 }
                 self.rec.log(format_args!("{}: Creating...", r.address));
-                match self.world.create(&caller, &r.ty, &r.config) {
+                // A forecast reports a refusal without the configuration: take it.
+                let created = if self.forecast {
+                    self.world.create_owned(&caller, &r.ty, std::mem::take(&mut r.config))
+                } else {
+                    self.world.create(&caller, &r.ty, &r.config)
+                };
+                match created {
                     Ok(attrs) => {
                         let id = attrs.get_attr("id").and_then(Value::as_str).unwrap_or("");
                         self.rec.log(format_args!("{}: Creation complete after 0s [id={id}]", r.address));

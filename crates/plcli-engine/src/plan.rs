@@ -191,7 +191,7 @@ impl PlanHook<'_> {
 }
 
 impl InstanceHook for PlanHook<'_> {
-    fn instance_value(&mut self, r: &InstanceRecord, schema: Option<&BlockSchema>, ctx: &WalkContext) -> Value {
+    fn instance_value(&mut self, r: &mut InstanceRecord, schema: Option<&BlockSchema>, ctx: &WalkContext) -> Value {
         self.register_azs(ctx);
         if !self.opts.values_only {
             self.seen.insert(r.address.clone());

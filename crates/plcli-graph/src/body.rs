@@ -193,7 +193,7 @@ fn eval_body_with(
         merged.push((plcli_lang::Key::from(name.as_str()), v));
     }
     merged.extend(set);
-    attrs = merged.into_iter().collect();
+    attrs = plcli_lang::Entries::from_sorted(merged);
     // Defaults that depend on other arguments (an NLB's dns_record_client_routing_policy).
     for (name, conds) in &schema.conditional_defaults {
         if !matches!(attrs.get(name.as_str()), None | Some(Value::Null) | Some(Value::Unknown)) || !schema.attributes.contains_key(name) {
@@ -259,7 +259,7 @@ fn eval_body_with(
         };
         block_values.push((plcli_lang::Key::from(name.as_str()), v));
     }
-    attrs.extend(block_values);
+    attrs.extend_sorted(block_values);
     Value::Object(attrs.into())
 }
 

@@ -101,7 +101,10 @@ pub struct InstanceRecord {
 
 /// Decides what a resource instance looks like to references.
 pub trait InstanceHook {
-    fn instance_value(&mut self, record: &InstanceRecord, schema: Option<&BlockSchema>, ctx: &WalkContext) -> Value;
+    /// The instance's value for its dependents. A hook that keeps no instances
+    /// ([`InstanceHook::keep_instances`]) may take what it needs out of the record (its
+    /// configuration): the walk drops it afterwards.
+    fn instance_value(&mut self, record: &mut InstanceRecord, schema: Option<&BlockSchema>, ctx: &WalkContext) -> Value;
 
     /// Whether [`Evaluation::instances`] should keep every record; a walk whose caller only
     /// needs the hook's effects (apply) says no, and each record is dropped once evaluated.
@@ -129,7 +132,7 @@ pub struct WalkContext {
 pub struct DefaultHook;
 
 impl InstanceHook for DefaultHook {
-    fn instance_value(&mut self, record: &InstanceRecord, schema: Option<&BlockSchema>, _ctx: &WalkContext) -> Value {
+    fn instance_value(&mut self, record: &mut InstanceRecord, schema: Option<&BlockSchema>, _ctx: &WalkContext) -> Value {
         if schema.is_some() {
             record.config.clone()
         } else {
@@ -1329,7 +1332,7 @@ impl<'a> Walker<'a> {
             keys = vec![(InstanceKey::None, Each::unknown(r.count.is_some(), r.for_each.is_some()))];
         }
         let prefix = inst_prefix(inst);
-        let resource_address = format!("{prefix}{}", r.address());
+        let resource_address = if prefix.is_empty() { r.address() } else { format!("{prefix}{}", r.address()) };
         let depends_on = Arc::clone(&self.node_deps);
         let configured = Arc::clone(&r.configured);
         let mut values = Vec::new();
@@ -1368,8 +1371,11 @@ impl<'a> Walker<'a> {
             for p in &r.lifecycle.preconditions {
                 self.check_condition(inst, path, each.clone(), None, r.file, p, "Resource precondition failed");
             }
-            let record = InstanceRecord {
-                address: format!("{resource_address}{}", key.suffix()),
+            let mut record = InstanceRecord {
+                address: match key {
+                    InstanceKey::None => resource_address.clone(),
+                    _ => format!("{resource_address}{}", key.suffix()),
+                },
                 resource_address: resource_address.clone(),
                 module: inst.clone(),
                 mode: r.mode,
@@ -1386,7 +1392,7 @@ impl<'a> Walker<'a> {
                 prevent_destroy,
                 simulated: schema.is_some(),
             };
-            let value = hook.instance_value(&record, schema, &self.ctx);
+            let value = hook.instance_value(&mut record, schema, &self.ctx);
             for p in &r.lifecycle.postconditions {
                 if value.is_wholly_known() || self.mode == WalkMode::Validate {
                     self.check_condition(inst, path, each.clone(), Some(value.clone()), r.file, p, "Resource postcondition failed");

@@ -211,6 +211,34 @@ impl<K: Ord + KeyOrd, V> Entries<K, V> {
         self.items.iter_mut().map(|(_, v)| v)
     }
 
+    /// Builds from entries already sorted by key, each key once (checked in debug builds),
+    /// keeping the vector as it is.
+    pub fn from_sorted(items: Vec<(K, V)>) -> Self {
+        debug_assert!(items.is_sorted_by(|a, b| a.0.key_cmp(&b.0) == Ordering::Less));
+        Entries { items }
+    }
+
+    /// Adds entries already sorted by key in one merging pass (no sort, one allocation of
+    /// the exact size); of equal keys the added one wins, as with repeated inserts.
+    pub fn extend_sorted(&mut self, added: Vec<(K, V)>) {
+        debug_assert!(added.is_sorted_by(|a, b| a.0.key_cmp(&b.0) == Ordering::Less));
+        if added.is_empty() {
+            return;
+        }
+        let mut out = Vec::with_capacity(self.items.len() + added.len());
+        let mut old = std::mem::take(&mut self.items).into_iter().peekable();
+        for entry in added {
+            while let Some(before) = old.next_if(|(k, _)| k.key_cmp(&entry.0) == Ordering::Less) {
+                out.push(before);
+            }
+            // The added entry replaces an equal key.
+            old.next_if(|(k, _)| k.key_cmp(&entry.0) == Ordering::Equal);
+            out.push(entry);
+        }
+        out.extend(old);
+        self.items = out;
+    }
+
     /// Builds from entries in any order; of equal keys the last one wins (as repeated inserts).
     fn from_unsorted(mut items: Vec<(K, V)>) -> Self {
         if !items.is_sorted_by(|a, b| a.0.key_cmp(&b.0) == Ordering::Less) {
@@ -447,6 +475,18 @@ mod tests {
         e.extend([("a", 9), ("d", 1)]);
         assert_eq!(e.get("a"), Some(&9));
         assert_eq!(e.keys().copied().collect::<Vec<_>>(), ["a", "b", "c", "d"]);
+    }
+
+    #[test]
+    fn extend_sorted_is_extend() {
+        let base: Vec<(u32, u32)> = (0..40).filter(|k| k % 3 != 0).map(|k| (k, k)).collect();
+        for added in [vec![], vec![(0, 100)], vec![(1, 101), (2, 102), (39, 139), (45, 145)], (0..50).map(|k| (k, k + 200)).collect()] {
+            let mut ours = Entries::from_sorted(base.clone());
+            ours.extend_sorted(added.clone());
+            let mut want: Entries<u32, u32> = base.iter().copied().collect();
+            want.extend(added);
+            assert_eq!(ours.iter().collect::<Vec<_>>(), want.iter().collect::<Vec<_>>());
+        }
     }
 
     #[test]

@@ -29,7 +29,12 @@ pub struct Analysis {
 struct Checking;
 
 impl InstanceHook for Checking {
-    fn instance_value(&mut self, record: &InstanceRecord, schema: Option<&plcli_aws::BlockSchema>, ctx: &WalkContext) -> plcli_lang::Value {
+    fn instance_value(
+        &mut self,
+        record: &mut InstanceRecord,
+        schema: Option<&plcli_aws::BlockSchema>,
+        ctx: &WalkContext,
+    ) -> plcli_lang::Value {
         DefaultHook.instance_value(record, schema, ctx)
     }
 

@@ -137,7 +137,7 @@ fn strings(v: Option<&Value>) -> Vec<String> {
 }
 
 impl InstanceHook for SymbolicHook<'_> {
-    fn instance_value(&mut self, r: &InstanceRecord, schema: Option<&BlockSchema>, ctx: &WalkContext) -> Value {
+    fn instance_value(&mut self, r: &mut InstanceRecord, schema: Option<&BlockSchema>, ctx: &WalkContext) -> Value {
         if is_counted(self.root, r) {
             self.unexpanded.push(r.clone());
         }

@@ -235,7 +235,16 @@ impl World {
     /// Creates an object of Terraform type `ty` from its planned configuration; returns the
     /// complete attributes (nothing unknown) with `id`.
     pub fn create(&mut self, caller: &Caller, ty: &str, config: &Value) -> R<Value> {
-        let mut a: Attrs = config.as_map().cloned().unwrap_or_default();
+        self.create_owned(caller, ty, config.clone())
+    }
+
+    /// [`World::create`], taking the configuration: when nothing else shares its entries,
+    /// they become the object's without a copy.
+    pub fn create_owned(&mut self, caller: &Caller, ty: &str, config: Value) -> R<Value> {
+        let mut a: Attrs = match config {
+            Value::Object(m) | Value::Map(m) => m.into_inner(),
+            _ => Attrs::default(),
+        };
         let id = match ty {
             "aws_vpc" => self.create_vpc(caller, &mut a)?,
             "aws_subnet" => self.create_subnet(caller, &mut a)?,
