@@ -43,11 +43,12 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GEN = os.path.join(REPO, "tools", "gen-topology.py")
 BIN = os.path.join(REPO, "target", "release", "plcli")
 
-# Recorded on the 2-core benchmark machine (docs/performance.md), used when terraform is absent.
+# Recorded on the 2-core benchmark machine (docs/performance.md, run of 2026-12-05), used
+# when terraform is absent.
 RECORDED_TERRAFORM = {
-    ("terraform_data plan", "expanded", 2000): 42.4,
-    ("terraform_data apply", "expanded", 500): 364.8,
-    ("aws provider plan", "expanded", 2000): 72.8,
+    ("terraform_data plan", "expanded", 2000): 31.55,
+    ("terraform_data apply", "expanded", 500): 268.50,
+    ("aws provider plan", "expanded", 2000): 68.85,
 }
 
 TARGET_SECONDS = 3.0
