@@ -664,7 +664,7 @@ pub(crate) fn apply_inner(
     world.take_touched();
     let mut rec = Recorder { journal, events_from: world.events.len(), crash_after, written: 0, log };
     // The refreshed view is what the plan was made against: take it as the starting state.
-    for (addr, attributes) in prior.iter().filter(|_| !forecast) {
+    for (addr, attributes) in prior {
         if let Some(cur) = state.instances.get_mut(addr) {
             cur.attributes = attributes.clone();
         }
@@ -731,7 +731,7 @@ pub(crate) fn apply_inner(
         // Later operations change earlier objects (an accepter makes an endpoint available,
         // a verification verifies a service): record what the world now says.
         let mut refreshed = Vec::new();
-        for (addr, inst) in hook.state.instances.iter_mut().filter(|_| !forecast) {
+        for (addr, inst) in hook.state.instances.iter_mut() {
             if inst.mode != "managed" {
                 continue;
             }

@@ -454,12 +454,10 @@ pub fn plan_with(
                 let prediction = s.spawn(move || {
                     let mut stream = crate::apply::Stream::new(rx, cancel_ref, drift_deleted);
                     let w = stream.wait_for_work()?;
-                    // A plan's forecast keeps no state.
-                    let st = if opts.commit { state.clone() } else { plcli_state::State::new() };
                     Some(run_prediction(
                         opts.commit,
                         loaded,
-                        st,
+                        state,
                         w,
                         crate::apply::Changes::Stream(Box::new(stream)),
                         prior_ref,
@@ -517,7 +515,7 @@ pub fn plan_with(
                 let p = run_prediction(
                     opts.commit,
                     loaded,
-                    state.clone(),
+                    state,
                     world.clone(),
                     crate::apply::Changes::of(&planned.plan),
                     &prior,
@@ -690,16 +688,18 @@ fn restrict_to_targets(
 }
 
 /// Runs the plan against copies of the state and world. The simulation is deterministic, so
-/// what the copy refuses, the real apply would refuse.
+/// what the copy refuses, the real apply would refuse. Only a prediction that will be
+/// committed copies the state: a plan's forecast keeps none.
 fn run_prediction(
     commit: bool,
     loaded: &Loaded,
-    mut st: State,
+    state: &State,
     mut w: World,
     changes: crate::apply::Changes<'_>,
     prior: &Prior,
     schedule: Option<&plcli_graph::Schedule>,
 ) -> crate::apply::Predicted {
+    let mut st = if commit { state.clone() } else { State::new() };
     let mut log = Vec::new();
     let durability = if commit { crate::apply::Durability::Deferred } else { crate::apply::Durability::Forecast };
     let mut keep = |line: &str| log.push(line.to_string());

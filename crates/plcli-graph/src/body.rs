@@ -159,7 +159,9 @@ fn eval_body_with(
     // Every schema attribute not set gets its default: one pass over the schema's names beside
     // the set ones (both sorted), not a search and an insert into the map for each.
     let mut set = std::mem::take(&mut attrs).into_iter().peekable();
-    let mut merged: Vec<(plcli_lang::Key, Value)> = Vec::with_capacity(schema.attributes.len() + schema.blocks.len() + 2);
+    // With a schema only its attributes are set (the rest was reported): one per name. The
+    // blocks are merged in below, into a vector of their own.
+    let mut merged: Vec<(plcli_lang::Key, Value)> = Vec::with_capacity(schema.attributes.len());
     for (name, attr) in &schema.attributes {
         while let Some(entry) = set.next_if(|(k, _)| k.as_str() < name.as_str()) {
             merged.push(entry);

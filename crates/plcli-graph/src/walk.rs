@@ -565,11 +565,14 @@ impl<'a> Walker<'a> {
         // root provider configurations (evaluated before the resources that act through them).
         let mut nodes: Vec<NodeKey> = Vec::new();
         let mut spans: Vec<Span> = Vec::new();
+        // Each resource with its node, in the order the edges below visit them.
+        let mut resources: Vec<(&ModPath, &Resource, u32)> = Vec::new();
         for path in &paths {
             let m = self.module(path);
             let mut add = |k: NodeKey, span: Span| {
                 nodes.push(k);
                 spans.push(span);
+                nodes.len() as u32 - 1
             };
             for (n, v) in &m.variables {
                 add(NodeKey::Var(path.clone(), n.clone()), v.span);
@@ -578,7 +581,8 @@ impl<'a> Walker<'a> {
                 add(NodeKey::Local(path.clone(), n.clone()), l.span);
             }
             for ((mode, t, n), r) in &m.resources {
-                add(NodeKey::Resource(path.clone(), *mode, t.clone(), n.clone()), r.span);
+                let me = add(NodeKey::Resource(path.clone(), *mode, t.clone(), n.clone()), r.span);
+                resources.push((path, &**r, me));
             }
             for (n, c) in &m.calls {
                 add(NodeKey::Call(path.clone(), n.clone()), c.span);
@@ -599,8 +603,6 @@ impl<'a> Walker<'a> {
         let ix = |k: &NodeKey| index.get(k).copied();
         // What every resource refers to (most of the work for a large configuration), on
         // every core; used below in the same order as the resources are visited.
-        let resources: Vec<(&ModPath, &Resource)> =
-            paths.iter().flat_map(|p| self.module(p).resources.values().map(move |r| (p, &**r))).collect();
         let mut resource_refs = self.resource_refs(&resources, &index).into_iter();
         // Edges as (from, to) node numbers; an end that is not a node drops the edge.
         let mut edges: Vec<(u32, u32)> = Vec::new();
@@ -740,19 +742,18 @@ impl<'a> Walker<'a> {
         (graph, spans)
     }
 
-    /// For each resource: its node, its provider configuration's node (when that is a root
-    /// provider block), the nodes it refers to, and what resolving that reported. The
-    /// resources are resolved in parts on every core (each part by a walker of its own), the
-    /// results kept in order.
+    /// For each resource (with its node): its node, its provider configuration's node (when
+    /// that is a root provider block), the nodes it refers to, and what resolving that
+    /// reported. The resources are resolved in parts on every core (each part by a walker of
+    /// its own), the results kept in order.
     #[allow(clippy::type_complexity)]
     fn resource_refs(
         &self,
-        resources: &[(&ModPath, &Resource)],
+        resources: &[(&ModPath, &Resource, u32)],
         index: &HashMap<&NodeKey, u32>,
     ) -> Vec<(u32, Option<u32>, Vec<u32>, Diagnostics)> {
         let root = self.root;
-        let one = |w: &mut Walker<'_>, (path, r): &(&ModPath, &Resource)| {
-            let me = index[&NodeKey::Resource((*path).clone(), r.mode, r.ty.clone(), r.name.clone())];
+        let one = |w: &mut Walker<'_>, &(path, r, me): &(&ModPath, &Resource, u32)| {
             let provider = w
                 .resolve_provider(path, r)
                 .filter(|pk| root.providers.contains_key(pk))
@@ -930,7 +931,7 @@ impl<'a> Walker<'a> {
                 continue;
             }
             found = true;
-            let mut members: Vec<NodeIndex> = scc.clone();
+            let mut members = scc;
             members.sort_by(|a, b| graph[*a].cmp(&graph[*b]));
             let names: Vec<String> = members.iter().map(|i| graph[*i].address()).collect();
             let first = members[0].index();

@@ -125,10 +125,10 @@ impl<K: Ord + KeyOrd, V> Entries<K, V> {
     fn find_slot(&self, key: &K) -> Result<usize, usize> {
         match self.items.last() {
             None => Err(0),
-            Some((last, _)) => match key.key_cmp(last.borrow()) {
+            Some((last, _)) => match key.key_cmp(last) {
                 Ordering::Greater => Err(self.items.len()),
                 Ordering::Equal => Ok(self.items.len() - 1),
-                Ordering::Less => self.items.binary_search_by(|(k, _)| k.borrow().key_cmp(key)),
+                Ordering::Less => self.items.binary_search_by(|(k, _)| k.key_cmp(key)),
             },
         }
     }

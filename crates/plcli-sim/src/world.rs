@@ -115,9 +115,7 @@ impl Refs {
             }
             Refs::Many(m) => match m.get_mut(ty) {
                 Some(ids) => {
-                    if !ids.contains(id) {
-                        ids.insert(id.to_string());
-                    }
+                    ids.insert(id.to_string());
                 }
                 None => {
                     m.insert(ty.to_string(), BTreeSet::from([id.to_string()]));

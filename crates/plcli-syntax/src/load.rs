@@ -353,9 +353,6 @@ fn find_first_definition(text: &str, offset: usize, name: &str) -> Option<usize>
     None
 }
 
-/// hcl-edit rejects duplicate attributes itself; duplicate *blocks* are legal HCL and are
-/// checked by the config stage. This only guards nothing today but keeps one place to add
-/// body-level syntax checks.
 /// The byte offset where bracket nesting first exceeds the limit, ignoring brackets in
 /// comments is not needed: a false positive only happens for absurd inputs.
 fn too_deep(text: &str) -> Option<usize> {
